@@ -1,0 +1,119 @@
+//! Arguments and helpers shared by the subcommands.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use nnscape_model::{Dataset, Loss, Network};
+
+/// The landscape: data set, network size and regularisation.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NetworkArgs {
+    /// Number of hidden nodes N_h.
+    #[arg(long = "hidden", value_name = "N_H")]
+    pub hidden: usize,
+    /// L2 regularisation lambda (E = data term + lambda * sum W^2).
+    #[arg(long, value_name = "LAMBDA", allow_negative_numbers = true)]
+    pub lambda: f64,
+    /// Training data CSV (header: one column per input, then `label`). Default: built-in XOR.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Leave the biases out of the L2 term (OPTIM's NOREGBIAS).
+    #[arg(long)]
+    pub no_bias_reg: bool,
+}
+
+impl NetworkArgs {
+    /// Loads the data and builds the network and its loss, with errors that name the problem.
+    pub fn loss(&self) -> Result<Loss> {
+        let data = match &self.data {
+            Some(path) => Dataset::from_csv_path(path)?,
+            None => Dataset::xor(),
+        };
+        let net = Network::new(
+            data.n_in(),
+            self.hidden,
+            data.n_classes().max(2),
+            self.lambda,
+        )?
+        .with_bias_regularisation(!self.no_bias_reg);
+        Loss::new(net, data).context("building the loss")
+    }
+}
+
+/// Reads one parameter vector: a JSON array (`[1, 2, ...]`) or a CSV row, from a file or `-` for
+/// standard input. A header line (any non-numeric first line) is skipped in CSV.
+pub fn read_params(source: &str) -> Result<Vec<f64>> {
+    let text = if source == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .context("reading parameters from standard input")?;
+        s
+    } else {
+        std::fs::read_to_string(source)
+            .with_context(|| format!("reading parameters from {source}"))?
+    };
+    parse_params(&text).with_context(|| {
+        format!(
+            "parameters in {}",
+            if source == "-" { "<stdin>" } else { source }
+        )
+    })
+}
+
+/// Parses a JSON array or a (single-row, optionally headed) CSV / whitespace-separated list.
+pub fn parse_params(text: &str) -> Result<Vec<f64>> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('[') {
+        let v: Vec<f64> =
+            serde_json::from_str(trimmed).context("expected a JSON array of numbers")?;
+        return Ok(v);
+    }
+    let lines: Vec<&str> = trimmed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let is_number = |f: &str| f.trim().parse::<f64>().is_ok();
+    // A first line that is not all numbers is a header only when a data row follows it.
+    let (line, rest) = match lines.as_slice() {
+        [] => anyhow::bail!("no parameter values found"),
+        [first, second, rest @ ..]
+            if !first
+                .split([',', ' ', '\t'])
+                .filter(|f| !f.is_empty())
+                .all(is_number) =>
+        {
+            (*second, rest)
+        }
+        [first, rest @ ..] => (*first, rest),
+    };
+    if !rest.is_empty() {
+        anyhow::bail!("expected one row of parameters, found several lines");
+    }
+    line.split([',', ' ', '\t'])
+        .filter(|f| !f.trim().is_empty())
+        .enumerate()
+        .map(|(i, f)| {
+            f.trim()
+                .parse::<f64>()
+                .with_context(|| format!("value {} ('{}') is not a number", i + 1, f.trim()))
+        })
+        .collect()
+}
+
+/// Sorted eigenvalues of a symmetric matrix (nalgebra returns them unsorted).
+pub fn sorted_eigenvalues(h: nalgebra::DMatrix<f64>) -> Result<Vec<f64>> {
+    let eig = nalgebra::SymmetricEigen::try_new(h, 1e-14, 10_000)
+        .context("Hessian eigendecomposition did not converge")?;
+    let mut ev: Vec<f64> = eig.eigenvalues.iter().copied().collect();
+    ev.sort_by(f64::total_cmp);
+    Ok(ev)
+}
+
+/// Hessian index: eigenvalues below -cutoff (PATHSAMPLE's EVCUT, 1e-7).
+pub fn hessian_index(sorted_eigenvalues: &[f64], cutoff: f64) -> usize {
+    sorted_eigenvalues
+        .iter()
+        .take_while(|&&e| e < -cutoff)
+        .count()
+}

@@ -1,0 +1,41 @@
+//! # nnscape-model
+//!
+//! The network model of nnscape: a one-hidden-layer tanh network with a softmax output trained
+//! by cross-entropy with L2 regularisation, exactly the GMIN/OPTIM `MLPVB3` loss
+//! (Mehta, Zhao, Bernal, Wales, Phys. Rev. E 97, 052307, 2018). It provides data sets (built-in
+//! XOR and a CSV loader), the network specification and its parameter layout, the loss with
+//! analytic (autodiff-free, allocation-free) gradient, Hessian and Hessian-vector product,
+//! per-point predictions, the hidden-node symmetries (permutation and sign flips, canonical form,
+//! exact symmetry-aware distance) and the embedding of an N_h network into N_h + 1.
+//! This is the bottom layer: it depends on no other nnscape crate, only on nalgebra, csv, serde
+//! and thiserror.
+//!
+//! ```
+//! use nnscape_model::{Dataset, Loss, Network};
+//!
+//! let net = Network::xor(2, 1e-4).unwrap(); // N_h = 2, lambda = 1e-4: 12 parameters
+//! let mut loss = Loss::new(net, Dataset::xor()).unwrap();
+//! let w = vec![0.0; net.n_params()];
+//! let mut grad = vec![0.0; net.n_params()];
+//! let e = loss.energy_gradient(&w, &mut grad);
+//! assert!((e - std::f64::consts::LN_2).abs() < 1e-15); // W = 0: p = 1/2 for every point
+//! assert!(grad.iter().all(|g| *g == 0.0));
+//! let hessian = loss.hessian(&w);
+//! assert_eq!(hessian.nrows(), 12);
+//! ```
+
+// Index loops mirror the formulas (w_h[j][k], w_o[i][j]) and are kept deliberately.
+#![allow(clippy::needless_range_loop)]
+
+pub mod dataset;
+pub mod embedding;
+pub mod error;
+pub mod loss;
+pub mod network;
+pub mod symmetry;
+
+pub use dataset::Dataset;
+pub use error::{DataError, ModelError};
+pub use loss::{classify, rms, Loss, PointPrediction};
+pub use network::Network;
+pub use symmetry::{Alignment, SymmetryOp};

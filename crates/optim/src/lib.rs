@@ -1,0 +1,50 @@
+//! Local optimisation for energy landscapes, in the style of GMIN, OPTIM and pele: the L-BFGS
+//! quench of basin-hopping ([`Lbfgs`]), exact-Hessian Newton polishing of minima and saddles
+//! ([`newton_polish`], [`polish_minimum`]), and step-capped steepest-descent path following from
+//! a transition state to its minima ([`descend`]), all generic over the [`Objective`] /
+//! [`HessianObjective`] traits. With the `lbfgsb` feature, [`minimize_lbfgsb`] wraps the L-BFGS-B
+//! code as an independent cross-check. Basin-hopping and the neural-network integration are meant
+//! to live here too. Dependency rule: this crate may depend only on `nnscape-model` (once the
+//! integration lands) and general-purpose crates, never on the transition-state, landscape or
+//! analysis crates, which build on it.
+//!
+//! ```
+//! use nnscape_optim::{Lbfgs, LbfgsParams, Objective};
+//!
+//! /// f(x, y) = (1 - x)^2 + 100 (y - x^2)^2, minimum 0 at (1, 1).
+//! struct Rosenbrock;
+//!
+//! impl Objective for Rosenbrock {
+//!     fn dim(&self) -> usize {
+//!         2
+//!     }
+//!     fn energy_gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+//!         let (a, b) = (1.0 - x[0], x[1] - x[0] * x[0]);
+//!         grad[0] = -2.0 * a - 400.0 * x[0] * b;
+//!         grad[1] = 200.0 * b;
+//!         a * a + 100.0 * b * b
+//!     }
+//! }
+//!
+//! let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
+//! let result = lbfgs.minimize(&mut Rosenbrock, &[-1.2, 1.0]);
+//! assert!(result.converged());
+//! assert!((result.x[0] - 1.0).abs() < 1e-5 && (result.x[1] - 1.0).abs() < 1e-5);
+//! ```
+
+mod descent;
+mod error;
+mod lbfgs;
+#[cfg(feature = "lbfgsb")]
+mod lbfgsb_backend;
+mod network;
+mod newton;
+mod objective;
+
+pub use descent::{descend, DescentParams};
+pub use error::OptimError;
+pub use lbfgs::{Lbfgs, LbfgsParams, MinimizeResult, Termination};
+#[cfg(feature = "lbfgsb")]
+pub use lbfgsb_backend::minimize_lbfgsb;
+pub use newton::{newton_polish, polish_minimum, NewtonParams};
+pub use objective::{HessianObjective, Objective};

@@ -1,0 +1,227 @@
+//! Newton polish of minima and saddles, and `polish_minimum`.
+mod common;
+
+use common::*;
+use nnscape_optim::{
+    newton_polish, polish_minimum, Lbfgs, LbfgsParams, NewtonParams, OptimError, Termination,
+};
+
+#[test]
+fn polishes_rosenbrock_2d_lbfgs_result_to_1e_10() {
+    let mut obj = Rosenbrock { n: 2 };
+    let quench = Lbfgs::new(LbfgsParams::default())
+        .unwrap()
+        .minimize(&mut obj, &[-1.2, 1.0]);
+    assert!(quench.converged() && quench.rms_gradient > 1e-10);
+    let r = newton_polish(&mut obj, &quench.x, &NewtonParams::default());
+    assert_eq!(r.termination, Termination::Converged, "{r:?}");
+    assert!(r.rms_gradient <= 1e-10);
+    assert!(max_abs_diff(&r.x, &[1.0, 1.0]) < 1e-12, "{:?}", r.x);
+    assert!(
+        r.iterations <= 5,
+        "quadratic convergence: {} steps",
+        r.iterations
+    );
+}
+
+#[test]
+fn polish_minimum_takes_50d_rosenbrock_from_1e_6_to_1e_10() {
+    let n = 50;
+    let mut obj = Rosenbrock { n };
+    let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
+    let quench = lbfgs.minimize(&mut obj, &rosenbrock_start(n));
+    assert!(quench.converged());
+    let r = polish_minimum(&mut obj, &quench.x, &mut lbfgs, &NewtonParams::default());
+    assert!(r.converged(), "{r:?}");
+    assert!(r.rms_gradient <= 1e-10);
+    assert!(max_abs_diff(&r.x, &vec![1.0; n]) < 1e-10);
+    assert_eq!(lbfgs.params(), &LbfgsParams::default(), "params restored");
+}
+
+#[test]
+fn polish_minimum_falls_back_when_newton_is_cut_short() {
+    // One Newton step cannot reach 1e-10 from a rough start, so the L-BFGS fallback and the
+    // second Newton pass must finish the job.
+    let mut obj = Rosenbrock { n: 2 };
+    let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
+    let newton = NewtonParams {
+        max_iterations: 1,
+        max_step: 0.01,
+        ..NewtonParams::default()
+    };
+    let r = polish_minimum(&mut obj, &[0.8, 0.7], &mut lbfgs, &newton);
+    assert!(r.converged(), "{r:?}");
+    assert!(r.rms_gradient <= 1e-10);
+    assert!(max_abs_diff(&r.x, &[1.0, 1.0]) < 1e-9);
+    assert!(r.iterations > 2);
+}
+
+#[test]
+fn converges_to_the_saddle_of_a_coupled_function() {
+    let mut obj = CoupledSaddle;
+    for start in [[1.1, -0.4], [0.95, -0.62], [1.02, -0.38]] {
+        let r = newton_polish(&mut obj, &start, &NewtonParams::default());
+        assert_eq!(
+            r.termination,
+            Termination::Converged,
+            "from {start:?}: {r:?}"
+        );
+        assert!(r.rms_gradient <= 1e-10);
+        assert!(max_abs_diff(&r.x, &SADDLE) < 1e-10, "{:?}", r.x);
+        assert!(r.energy.abs() < 1e-18);
+    }
+}
+
+#[test]
+fn max_iterations_is_reported() {
+    let params = NewtonParams {
+        max_iterations: 1,
+        ..NewtonParams::default()
+    };
+    let r = newton_polish(&mut Rosenbrock { n: 2 }, &[-1.2, 1.0], &params);
+    assert_eq!(r.termination, Termination::MaxIterations);
+    assert_eq!(r.iterations, 1);
+}
+
+#[test]
+fn lying_hessian_gives_line_search_failure() {
+    // With H and g both negated the Newton step is unchanged... so lie about the Hessian alone:
+    // the step doubles the distance to the minimum every time.
+    struct WrongHessian(Sphere);
+    impl nnscape_optim::Objective for WrongHessian {
+        fn dim(&self) -> usize {
+            self.0.dim()
+        }
+        fn energy_gradient(&mut self, x: &[f64], g: &mut [f64]) -> f64 {
+            self.0.energy_gradient(x, g)
+        }
+    }
+    impl nnscape_optim::HessianObjective for WrongHessian {
+        fn hessian(&mut self, x: &[f64], h: &mut nalgebra::DMatrix<f64>) {
+            self.0.hessian(x, h);
+            h.iter_mut().for_each(|v| *v = -*v);
+        }
+    }
+    let mut obj = WrongHessian(Sphere { n: 3, scale: 1.0 });
+    let x0 = [0.01, -0.02, 0.005];
+    let r = newton_polish(&mut obj, &x0, &NewtonParams::default());
+    assert_eq!(r.termination, Termination::LineSearchFailure);
+    assert_eq!(r.iterations, 3);
+    assert_eq!(r.x, x0.to_vec(), "best point is the start");
+}
+
+#[test]
+fn lying_gradient_and_hessian_still_find_the_stationary_point() {
+    // Negating both leaves the Newton step unchanged: Newton only cares about stationarity.
+    let r = newton_polish(
+        &mut Lying(Rosenbrock { n: 2 }),
+        &[0.99, 0.98],
+        &NewtonParams::default(),
+    );
+    assert!(r.converged());
+}
+
+#[test]
+fn non_finite_energy_is_reported() {
+    // Start at x[0] = 0.6: the unit-curvature Newton step goes to the origin, in the NaN region.
+    let r = newton_polish(
+        &mut NanSphereWithHessian,
+        &[0.6, 0.01],
+        &NewtonParams {
+            max_step: 1.0,
+            ..NewtonParams::default()
+        },
+    );
+    assert_eq!(r.termination, Termination::NonFiniteEnergy);
+    assert_eq!(r.x, vec![0.6, 0.01]);
+    assert!(r.energy.is_finite());
+}
+
+struct NanSphereWithHessian;
+impl nnscape_optim::Objective for NanSphereWithHessian {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn energy_gradient(&mut self, x: &[f64], g: &mut [f64]) -> f64 {
+        NanAwayFromStart { scale: 1.0 }.energy_gradient(x, g)
+    }
+}
+impl nnscape_optim::HessianObjective for NanSphereWithHessian {
+    fn hessian(&mut self, _x: &[f64], h: &mut nalgebra::DMatrix<f64>) {
+        h.fill(0.0);
+        h.fill_diagonal(2.0);
+    }
+}
+
+#[test]
+fn zero_modes_are_skipped() {
+    // f = (x - 1)^2 has a flat y direction: the Hessian is singular, yet the polish converges
+    // without moving y.
+    struct Flat;
+    impl nnscape_optim::Objective for Flat {
+        fn dim(&self) -> usize {
+            2
+        }
+        fn energy_gradient(&mut self, x: &[f64], g: &mut [f64]) -> f64 {
+            g[0] = 2.0 * (x[0] - 1.0);
+            g[1] = 0.0;
+            (x[0] - 1.0).powi(2)
+        }
+    }
+    impl nnscape_optim::HessianObjective for Flat {
+        fn hessian(&mut self, _x: &[f64], h: &mut nalgebra::DMatrix<f64>) {
+            h.fill(0.0);
+            h[(0, 0)] = 2.0;
+        }
+    }
+    let r = newton_polish(&mut Flat, &[1.05, 7.0], &NewtonParams::default());
+    assert!(r.converged());
+    assert!(max_abs_diff(&r.x, &[1.0, 7.0]) < 1e-14, "{:?}", r.x);
+}
+
+#[test]
+fn validate_rejects_negative_nan_and_zero() {
+    let d = NewtonParams::default;
+    assert!(d().validate().is_ok());
+    let name_of = |p: NewtonParams| match p.validate() {
+        Err(OptimError::InvalidParameter { name, .. }) => name,
+        other => panic!("expected an invalid parameter, got {other:?}"),
+    };
+    for v in [-1.0, f64::NAN, 0.0] {
+        assert_eq!(name_of(NewtonParams { max_step: v, ..d() }), "max_step");
+        assert_eq!(
+            name_of(NewtonParams {
+                rms_gradient_tolerance: v,
+                ..d()
+            }),
+            "rms_gradient_tolerance"
+        );
+    }
+    for v in [-1e-12, f64::NAN] {
+        assert_eq!(
+            name_of(NewtonParams {
+                eigenvalue_cutoff: v,
+                ..d()
+            }),
+            "eigenvalue_cutoff"
+        );
+    }
+    assert_eq!(
+        name_of(NewtonParams {
+            max_iterations: 0,
+            ..d()
+        }),
+        "max_iterations"
+    );
+    let msg = NewtonParams {
+        eigenvalue_cutoff: f64::NAN,
+        ..d()
+    }
+    .validate()
+    .unwrap_err()
+    .to_string();
+    assert!(
+        msg.contains("eigenvalue_cutoff") && msg.contains("NaN"),
+        "{msg}"
+    );
+}

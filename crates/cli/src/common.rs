@@ -101,13 +101,9 @@ pub fn parse_params(text: &str) -> Result<Vec<f64>> {
         .collect()
 }
 
-/// Sorted eigenvalues of a symmetric matrix (nalgebra returns them unsorted).
+/// Sorted eigenvalues of a symmetric matrix.
 pub fn sorted_eigenvalues(h: nalgebra::DMatrix<f64>) -> Result<Vec<f64>> {
-    let eig = nalgebra::SymmetricEigen::try_new(h, 1e-14, 10_000)
-        .context("Hessian eigendecomposition did not converge")?;
-    let mut ev: Vec<f64> = eig.eigenvalues.iter().copied().collect();
-    ev.sort_by(f64::total_cmp);
-    Ok(ev)
+    nnscape_model::sorted_eigenvalues(h).context("Hessian eigendecomposition did not converge")
 }
 
 /// Hessian index: eigenvalues below -cutoff (PATHSAMPLE's EVCUT, 1e-7).

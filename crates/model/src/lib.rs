@@ -36,6 +36,6 @@ pub mod symmetry;
 
 pub use dataset::Dataset;
 pub use error::{DataError, ModelError};
-pub use loss::{classify, rms, Loss, PointPrediction};
+pub use loss::{classify, rms, sorted_eigenvalues, Loss, PointPrediction};
 pub use network::Network;
 pub use symmetry::{Alignment, SymmetryOp};

@@ -323,6 +323,13 @@ impl Loss {
         h
     }
 
+    /// Hessian eigenvalues in ascending order (dense symmetric eigendecomposition with a bounded
+    /// iteration count; nalgebra returns them unsorted). `None` if it fails to converge, which
+    /// only happens for non-finite input.
+    pub fn hessian_eigenvalues(&mut self, w: &[f64]) -> Option<Vec<f64>> {
+        sorted_eigenvalues(self.hessian(w))
+    }
+
     /// Hessian-vector product `out = H(W) v` without forming H (Pearlmutter's R-operator).
     pub fn hessian_vector(&mut self, w: &[f64], v: &[f64], out: &mut [f64]) {
         let net = self.net;
@@ -458,6 +465,14 @@ impl Loss {
     }
 }
 
+/// Eigenvalues of a symmetric matrix in ascending order, `None` if the iteration does not converge.
+pub fn sorted_eigenvalues(m: DMatrix<f64>) -> Option<Vec<f64>> {
+    let eig = nalgebra::SymmetricEigen::try_new(m, f64::EPSILON, 100_000)?;
+    let mut ev: Vec<f64> = eig.eigenvalues.iter().copied().collect();
+    ev.sort_by(f64::total_cmp);
+    Some(ev)
+}
+
 /// Turns probabilities into a prediction for true class `c`.
 pub fn classify(probabilities: Vec<f64>, c: usize) -> PointPrediction {
     let mut predicted = 0;
@@ -509,7 +524,8 @@ fn forward(net: &Network, w: &[f64], x: &[f64], s: &mut Scratch) -> f64 {
     // Stable softmax: shift by the per-point maximum.
     let mut sum = 0.0;
     for i in 0..no {
-        let e = (s.y[i] - ymax).exp();
+        // exp(0) = 1 for the maximum itself: skipping it saves one exp per point.
+        let e = if s.y[i] == ymax { 1.0 } else { (s.y[i] - ymax).exp() };
         s.p[i] = e;
         sum += e;
     }

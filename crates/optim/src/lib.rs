@@ -1,12 +1,15 @@
-//! Local optimisation for energy landscapes, in the style of GMIN, OPTIM and pele: the L-BFGS
-//! quench of basin-hopping ([`Lbfgs`]), exact-Hessian Newton polishing of minima and saddles
-//! ([`newton_polish`], [`polish_minimum`]), and step-capped steepest-descent path following from
-//! a transition state to its minima ([`descend`]), all generic over the [`Objective`] /
-//! [`HessianObjective`] traits. With the `lbfgsb` feature, [`minimize_lbfgsb`] wraps the L-BFGS-B
-//! code as an independent cross-check. Basin-hopping and the neural-network integration are meant
-//! to live here too. Dependency rule: this crate may depend only on `nnscape-model` (once the
-//! integration lands) and general-purpose crates, never on the transition-state, landscape or
-//! analysis crates, which build on it.
+//! Local optimisation and global exploration for energy landscapes, in the style of GMIN, OPTIM
+//! and pele: the L-BFGS quench of basin-hopping ([`Lbfgs`]), exact-Hessian Newton polishing of
+//! minima and saddles ([`newton_polish`], [`polish_minimum`]), the Hessian-verified minimum
+//! ([`verified_minimum`]: quench, escape from saddles that look like minima to the gradient,
+//! polish), parallel reproducible basin-hopping over the network loss ([`basin_hopping`],
+//! [`BasinHoppingParams`], [`MinimaSet`]: distinct minima up to the hidden-node symmetries), and
+//! step-capped steepest-descent path following from a transition state to its minima
+//! ([`descend`]), generic over the [`Objective`] / [`HessianObjective`] traits where the method
+//! allows. With the `lbfgsb` feature, [`minimize_lbfgsb`] wraps the L-BFGS-B code as an
+//! independent cross-check. Dependency rule: this crate may depend only on `nnscape-model` and
+//! general-purpose crates, never on the transition-state, landscape or analysis crates, which
+//! build on it.
 //!
 //! ```
 //! use nnscape_optim::{Lbfgs, LbfgsParams, Objective};
@@ -31,20 +34,40 @@
 //! assert!(result.converged());
 //! assert!((result.x[0] - 1.0).abs() < 1e-5 && (result.x[1] - 1.0).abs() < 1e-5);
 //! ```
+//!
+//! Basin-hopping on XOR with two hidden nodes; the lowest minimum classifies all four points:
+//!
+//! ```
+//! use nnscape_model::{Dataset, Loss, Network};
+//! use nnscape_optim::{basin_hopping, BasinHoppingParams, Stop};
+//!
+//! let loss = Loss::new(Network::xor(2, 1e-4).unwrap(), Dataset::xor()).unwrap();
+//! let params = BasinHoppingParams { chains: 2, stop: Stop::Steps(10), ..Default::default() };
+//! let report = basin_hopping(&loss, &params).unwrap();
+//! assert_eq!(report.minima[0].n_correct, 4);
+//! assert!(report.minima.iter().all(|m| m.index == 0 && m.rms_gradient <= 1e-10));
+//! ```
 
+mod basin_hopping;
 mod descent;
 mod error;
 mod lbfgs;
 #[cfg(feature = "lbfgsb")]
 mod lbfgsb_backend;
+mod minimum;
 mod network;
 mod newton;
 mod objective;
 
+pub use basin_hopping::{
+    basin_hopping, basin_hopping_with, AdaptiveStep, BasinHoppingParams, BasinHoppingReport,
+    DistinctMinimum, Insertion, MinimaSet, Progress, Stop, StopReason,
+};
 pub use descent::{descend, DescentParams};
 pub use error::OptimError;
 pub use lbfgs::{Lbfgs, LbfgsParams, MinimizeResult, Termination};
 #[cfg(feature = "lbfgsb")]
 pub use lbfgsb_backend::minimize_lbfgsb;
+pub use minimum::{verified_minimum, Minimum, MinimumFailure, VerifyParams};
 pub use newton::{newton_polish, polish_minimum, NewtonParams};
 pub use objective::{HessianObjective, Objective};

@@ -11,9 +11,7 @@
 use nalgebra::{DMatrix, SymmetricEigen};
 
 use crate::error::{check_non_negative, check_positive};
-use crate::{
-    polish_minimum, HessianObjective, Lbfgs, NewtonParams, OptimError, Termination,
-};
+use crate::{polish_minimum, HessianObjective, Lbfgs, NewtonParams, OptimError, Termination};
 
 /// Settings of [`verified_minimum`]. Defaults: see [`VerifyParams::default`].
 #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +90,10 @@ pub struct Minimum {
 impl Minimum {
     /// Number of eigenvalues below `-cutoff`: 0 for a verified minimum at its own cut-off.
     pub fn index(&self, cutoff: f64) -> usize {
-        self.eigenvalues.iter().take_while(|&&e| e < -cutoff).count()
+        self.eigenvalues
+            .iter()
+            .take_while(|&&e| e < -cutoff)
+            .count()
     }
 }
 
@@ -116,7 +117,9 @@ pub enum MinimumFailure {
         rms_gradient: f64,
     },
     /// Still at a saddle after `max_escapes` push-offs.
-    #[error("still at a saddle after {escapes} push-offs (lowest eigenvalue {lowest_eigenvalue:e})")]
+    #[error(
+        "still at a saddle after {escapes} push-offs (lowest eigenvalue {lowest_eigenvalue:e})"
+    )]
     Saddle {
         /// Push-offs made.
         escapes: usize,
@@ -145,7 +148,10 @@ pub(crate) fn hessian_spectrum<O: HessianObjective + ?Sized>(
     let lowest = (0..n).min_by(|&a, &b| eig.eigenvalues[a].total_cmp(&eig.eigenvalues[b]))?;
     let mut values: Vec<f64> = eig.eigenvalues.iter().copied().collect();
     values.sort_by(f64::total_cmp);
-    Some((values, eig.eigenvectors.column(lowest).iter().copied().collect()))
+    Some((
+        values,
+        eig.eigenvectors.column(lowest).iter().copied().collect(),
+    ))
 }
 
 /// Minimises `obj` from `x0` to a Hessian-verified, polished minimum.

@@ -1,0 +1,149 @@
+//! `nnscape minima`: basin-hopping for the distinct minima of a network's loss.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nnscape_optim::{basin_hopping_with, BasinHoppingParams, DistinctMinimum, Stop};
+
+use crate::common::NetworkArgs;
+
+#[derive(Debug, clap::Args)]
+pub struct MinimaArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Basin-hopping steps per chain (the step budget when --saturate is given).
+    #[arg(long, value_name = "N")]
+    pub steps: usize,
+    /// Random seed; chain c uses stream c of ChaCha20 seeded with it.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). The minima found do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Number of independent chains (default: the library default).
+    #[arg(long, value_name = "C")]
+    pub chains: Option<usize>,
+    /// Stop early once K consecutive quenches found no new minimum.
+    #[arg(long, value_name = "K")]
+    pub saturate: Option<usize>,
+    /// Write the minima as CSV: id,energy,rms_gradient,index,n_correct,w0,w1,...
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+/// Writes minima in the shared CSV format: header `id,energy,rms_gradient,index,n_correct,w0,..`
+/// (one `w` column per parameter, model order), numbers in Rust's shortest round-trip form so
+/// that reading them back gives the same bits.
+pub fn write_minima_csv<W: Write>(
+    mut out: W,
+    n_params: usize,
+    minima: &[DistinctMinimum],
+) -> Result<()> {
+    let mut header = String::from("id,energy,rms_gradient,index,n_correct");
+    for i in 0..n_params {
+        header.push_str(&format!(",w{i}"));
+    }
+    writeln!(out, "{header}")?;
+    for m in minima {
+        anyhow::ensure!(
+            m.x.len() == n_params,
+            "minimum {} has {} parameters, expected {n_params}",
+            m.id,
+            m.x.len()
+        );
+        let mut line = format!(
+            "{},{},{},{},{}",
+            m.id, m.energy, m.rms_gradient, m.index, m.n_correct
+        );
+        for w in &m.x {
+            line.push_str(&format!(",{w}"));
+        }
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub fn run(args: &MinimaArgs) -> Result<()> {
+    let loss = args.network.loss()?;
+    let mut params = BasinHoppingParams {
+        seed: args.seed,
+        stop: match args.saturate {
+            Some(k) => Stop::Saturation {
+                no_new_for: k,
+                max_steps: args.steps,
+            },
+            None => Stop::Steps(args.steps),
+        },
+        ..BasinHoppingParams::default()
+    };
+    if let Some(c) = args.chains {
+        params.chains = c;
+    }
+    params.validate().context("basin-hopping settings")?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = args.threads {
+        anyhow::ensure!(t >= 1, "--threads must be at least 1");
+        pool = pool.num_threads(t);
+    }
+    let pool = pool.build().context("starting the thread pool")?;
+
+    let bar = ProgressBar::new(args.steps as u64);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} steps per chain  {msg}")
+                .expect("valid template"),
+        );
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let report = pool.install(|| {
+        basin_hopping_with(
+            &loss,
+            &params,
+            |_| {},
+            |p| {
+                bar.set_position(p.steps as u64);
+                bar.set_message(format!(
+                    "{} minima, lowest E = {}",
+                    p.distinct_minima,
+                    p.lowest_energy.map_or("-".into(), |e| format!("{e:.10}"))
+                ));
+            },
+        )
+    })?;
+    bar.finish_and_clear();
+
+    println!(
+        "{:>4}  {:>22}  {:>12}  {:>5}  {:>9}",
+        "id", "energy", "rms_gradient", "index", "n_correct"
+    );
+    for m in &report.minima {
+        println!(
+            "{:>4}  {:>22.15e}  {:>12.3e}  {:>5}  {:>9}",
+            m.id, m.energy, m.rms_gradient, m.index, m.n_correct
+        );
+    }
+    println!(
+        "{} distinct minima from {} quenches ({} failed); acceptance {:.3}, escape ratio {:.3}; stopped: {}",
+        report.minima.len(),
+        report.quenches,
+        report.failed_quenches,
+        report.acceptance_ratio,
+        report.escape_ratio,
+        report.stop_reason
+    );
+    if let Some(path) = &args.csv {
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        write_minima_csv(
+            std::io::BufWriter::new(file),
+            loss.n_params(),
+            &report.minima,
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}

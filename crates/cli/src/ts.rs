@@ -1,0 +1,319 @@
+//! `nnscape ts` (single-ended transition-state searches from every minimum of a minima CSV) and
+//! `nnscape connect` (double-ended connection between two of its minima).
+
+use std::io::Write;
+use std::path::{Path as FsPath, PathBuf};
+
+use anyhow::{Context, Result};
+use nnscape_model::Loss;
+use nnscape_optim::DistinctMinimum;
+use nnscape_ts::{
+    connect, minimise_to_minimum, single_ended_all, Alignment, ConnectParams, MinimumFound,
+    NetworkAlignment, SingleEndedParams, TsDatabase, TsEdge, VerifyParams,
+};
+
+use crate::common::NetworkArgs;
+use crate::minima::write_minima_csv;
+
+#[derive(Debug, clap::Args)]
+pub struct TsArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Minima CSV as written by `nnscape minima --csv` (id,energy,rms_gradient,index,n_correct,w0,...).
+    #[arg(long, value_name = "FILE")]
+    pub from_minima: PathBuf,
+    /// Searches start along the K softest Hessian modes of each minimum, both signs.
+    #[arg(long, default_value_t = 3)]
+    pub k: usize,
+    /// Write the transition states as CSV (id,energy,rms_gradient,index,n_correct,min1,min2,w0,...)
+    /// and all minima beside it as <FILE stem>_minima.csv.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Worker threads (default: all cores). The results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConnectArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Minima CSV as written by `nnscape minima --csv`.
+    #[arg(long, value_name = "FILE")]
+    pub from_minima: PathBuf,
+    /// Id (the CSV's `id` column) of the start minimum.
+    #[arg(long, value_name = "ID")]
+    pub min1: usize,
+    /// Id of the end minimum.
+    #[arg(long, value_name = "ID")]
+    pub min2: usize,
+    /// Write the transition states as CSV, and all minima beside it as <FILE stem>_minima.csv.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+/// One row of a minima CSV.
+#[derive(Debug, Clone)]
+pub struct MinimumRow {
+    pub id: usize,
+    pub x: Vec<f64>,
+}
+
+/// Reads the `w` columns (and ids) of a minima CSV, checking the column count against the
+/// network's `n_params` on every line.
+pub fn read_minima_csv(path: &FsPath, n_params: usize) -> Result<Vec<MinimumRow>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines
+        .next()
+        .with_context(|| format!("{}: empty file", path.display()))?;
+    let cols: Vec<&str> = header.split(',').map(str::trim).collect();
+    let w0 = cols.iter().position(|c| *c == "w0").with_context(|| {
+        format!(
+            "{}:1: header has no w0 column (expected the `nnscape minima --csv` format)",
+            path.display()
+        )
+    })?;
+    let id_col = cols
+        .iter()
+        .position(|c| *c == "id")
+        .with_context(|| format!("{}:1: header has no id column", path.display()))?;
+    let expected = w0 + n_params;
+    anyhow::ensure!(
+        cols.len() == expected,
+        "{}:1: header has {} w columns, the network has {n_params} parameters",
+        path.display(),
+        cols.len() - w0
+    );
+    let mut rows = Vec::new();
+    for (i, line) in lines {
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        anyhow::ensure!(
+            fields.len() == expected,
+            "{}:{}: {} columns, expected {expected} ({} before w0 and {n_params} parameters)",
+            path.display(),
+            i + 1,
+            fields.len(),
+            w0
+        );
+        let id = fields[id_col].parse::<usize>().with_context(|| {
+            format!("{}:{}: bad id {:?}", path.display(), i + 1, fields[id_col])
+        })?;
+        let x = fields[w0..]
+            .iter()
+            .map(|f| f.parse::<f64>())
+            .collect::<Result<Vec<f64>, _>>()
+            .with_context(|| format!("{}:{}: bad number", path.display(), i + 1))?;
+        anyhow::ensure!(
+            rows.iter().all(|r: &MinimumRow| r.id != id),
+            "{}:{}: duplicate id {id}",
+            path.display(),
+            i + 1
+        );
+        rows.push(MinimumRow { id, x });
+    }
+    anyhow::ensure!(!rows.is_empty(), "{}: no minima", path.display());
+    Ok(rows)
+}
+
+/// Re-verifies the minima read (polish to RMS 1e-10, Hessian check) so every id is a true minimum.
+fn verify_rows(
+    loss: &mut Loss,
+    rows: &[MinimumRow],
+    vp: &VerifyParams,
+) -> Result<Vec<MinimumFound>> {
+    rows.iter()
+        .map(|r| {
+            loss.network().check_params(&r.x)?;
+            minimise_to_minimum(loss, &r.x, vp)
+                .with_context(|| format!("minimum {} does not polish to a true minimum", r.id))
+        })
+        .collect()
+}
+
+/// `<stem>_minima.csv` beside `path`.
+fn minima_path(path: &FsPath) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map_or("ts".into(), |s| s.to_string_lossy().into_owned());
+    path.with_file_name(format!("{stem}_minima.csv"))
+}
+
+/// Prints the transition states and writes the CSVs. `ids[i]` is the output id of minimum `i`.
+fn report(loss: &mut Loss, db: &TsDatabase, ids: &[usize], csv: Option<&FsPath>) -> Result<()> {
+    println!(
+        "{:>4}  {:>22}  {:>12}  {:>12}  {:>5}  {:>5}",
+        "id", "energy", "barrier_1", "barrier_2", "min1", "min2"
+    );
+    for (i, t) in db.transition_states.iter().enumerate() {
+        let (a, b) = (&db.minima[t.minus], &db.minima[t.plus]);
+        println!(
+            "{:>4}  {:>22.15e}  {:>12.6e}  {:>12.6e}  {:>5}  {:>5}{}",
+            i,
+            t.ts.energy,
+            t.ts.energy - a.energy,
+            t.ts.energy - b.energy,
+            ids[t.minus],
+            ids[t.plus],
+            if t.same_minimum {
+                "  (same minimum on both sides)"
+            } else {
+                ""
+            }
+        );
+    }
+    let s = &db.stats;
+    println!(
+        "{} transition states ({} with the same minimum on both sides), {} minima; searches: {} ({} verified, {} duplicates, {} index 2+ rejected, {} ended at minima, {} hit the climb limit, {} failed)",
+        db.transition_states.len(),
+        db.transition_states.iter().filter(|t| t.same_minimum).count(),
+        db.minima.len(),
+        s.candidates,
+        s.accepted,
+        s.duplicates,
+        s.rejected_higher_index,
+        s.rejected_no_negative,
+        s.climb_limit,
+        s.failed
+    );
+    let Some(path) = csv else { return Ok(()) };
+    let n = loss.n_params();
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    );
+    let mut header = String::from("id,energy,rms_gradient,index,n_correct,min1,min2");
+    for i in 0..n {
+        header.push_str(&format!(",w{i}"));
+    }
+    writeln!(out, "{header}")?;
+    for (i, t) in db.transition_states.iter().enumerate() {
+        let TsEdge {
+            ts, minus, plus, ..
+        } = t;
+        let mut line = format!(
+            "{i},{},{},1,{},{},{}",
+            ts.energy,
+            ts.rms_gradient,
+            loss.n_correct(&ts.x),
+            ids[*minus],
+            ids[*plus]
+        );
+        for w in &ts.x {
+            line.push_str(&format!(",{w}"));
+        }
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    let cutoff = VerifyParams::default().hef.eigenvalue_cutoff;
+    let minima: Vec<DistinctMinimum> = db
+        .minima
+        .iter()
+        .zip(ids)
+        .map(|(m, &id)| DistinctMinimum {
+            id,
+            energy: m.energy,
+            rms_gradient: m.rms_gradient,
+            index: m.eigenvalues.iter().filter(|&&l| l < -cutoff).count(),
+            eigenvalues: m.eigenvalues.clone(),
+            n_correct: loss.n_correct(&m.x),
+            hits: 0,
+            x: m.x.clone(),
+        })
+        .collect();
+    let mpath = minima_path(path);
+    let file =
+        std::fs::File::create(&mpath).with_context(|| format!("creating {}", mpath.display()))?;
+    write_minima_csv(std::io::BufWriter::new(file), n, &minima)?;
+    println!("wrote {} and {}", path.display(), mpath.display());
+    Ok(())
+}
+
+/// Output ids: the file's ids for the minima read, then consecutive ids above the largest.
+fn output_ids(rows: &[MinimumRow], total: usize) -> Vec<usize> {
+    let next = rows.iter().map(|r| r.id).max().map_or(0, |m| m + 1);
+    rows.iter()
+        .map(|r| r.id)
+        .chain(next..)
+        .take(total)
+        .collect()
+}
+
+pub fn run_ts(args: &TsArgs) -> Result<()> {
+    anyhow::ensure!(args.k >= 1, "--k must be at least 1");
+    let mut loss = args.network.loss()?;
+    let al = NetworkAlignment::new(*loss.network());
+    let params = SingleEndedParams::default();
+    let rows = read_minima_csv(&args.from_minima, loss.n_params())?;
+    let minima = verify_rows(&mut loss, &rows, &params.verify)?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = args.threads {
+        anyhow::ensure!(t >= 1, "--threads must be at least 1");
+        pool = pool.num_threads(t);
+    }
+    let pool = pool.build().context("starting the thread pool")?;
+    let db = pool.install(|| single_ended_all(&loss, minima, args.k, &al, &params));
+    let ids = output_ids(&rows, db.minima.len());
+    report(&mut loss, &db, &ids, args.csv.as_deref())
+}
+
+pub fn run_connect(args: &ConnectArgs) -> Result<()> {
+    let mut loss = args.network.loss()?;
+    let al = NetworkAlignment::new(*loss.network());
+    let params = ConnectParams::default();
+    let rows = read_minima_csv(&args.from_minima, loss.n_params())?;
+    let find = |id: usize| {
+        rows.iter()
+            .find(|r| r.id == id)
+            .with_context(|| format!("no minimum with id {id} in {}", args.from_minima.display()))
+    };
+    let (a, b) = (find(args.min1)?, find(args.min2)?);
+    anyhow::ensure!(
+        args.min1 != args.min2,
+        "--min1 and --min2 are the same minimum"
+    );
+    let result = connect(&mut loss, &a.x, &b.x, &al, &params)?;
+    // Map the connection's minima onto the file's (up to symmetry), new ones after them.
+    let mut db = TsDatabase {
+        minima: verify_rows(&mut loss, &rows, &params.verify)?,
+        ..TsDatabase::default()
+    };
+    let map: Vec<usize> = result
+        .minima
+        .iter()
+        .map(|m| db.add_minimum(m.clone(), &al, &params.verify))
+        .collect();
+    for t in &result.transition_states {
+        db.transition_states.push(TsEdge {
+            minus: map[t.minus],
+            plus: map[t.plus],
+            same_minimum: t.same_minimum || map[t.minus] == map[t.plus],
+            ts: t.ts.clone(),
+        });
+    }
+    db.stats = result.stats.clone();
+    let ids = output_ids(&rows, db.minima.len());
+    if result.connected {
+        let chain: Vec<String> = result
+            .path_minima
+            .iter()
+            .map(|&i| ids[map[i]].to_string())
+            .collect();
+        println!(
+            "connected {} -> {}: minima {}",
+            args.min1,
+            args.min2,
+            chain.join(" -> ")
+        );
+    } else {
+        println!(
+            "not connected after {} DNEB attempts (distance {:.6})",
+            result.attempts,
+            al.align(&a.x, &b.x).0
+        );
+    }
+    report(&mut loss, &db, &ids, args.csv.as_deref())
+}

@@ -1,0 +1,621 @@
+//! The landscape database: one SQLite file per landscape (PATHSAMPLE's min.data / ts.data /
+//! points files, made durable and self-describing).
+//!
+//! Every accepted point is committed in its own transaction in WAL mode, so killing a run loses
+//! at most the searches in flight. Points are deduplicated up to the network symmetries on
+//! insertion. A file is never silently reused for another landscape or overwritten: opening
+//! checks the schema version, the file's integrity and the landscape's identity, read-only,
+//! before anything is written.
+
+use std::path::{Path, PathBuf};
+
+use nnscape_model::{symmetry, Loss, Network};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use crate::error::LandscapeError;
+use crate::point::{MinimumRecord, StationaryPoint, TransitionStateRecord};
+
+/// Schema version written to `PRAGMA user_version`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE landscape (
+    id                 INTEGER PRIMARY KEY CHECK (id = 1),
+    dataset_name       TEXT    NOT NULL,
+    dataset_hash       TEXT    NOT NULL,
+    n_in               INTEGER NOT NULL,
+    n_hidden           INTEGER NOT NULL,
+    n_out              INTEGER NOT NULL,
+    lambda             REAL    NOT NULL,
+    regularise_biases  INTEGER NOT NULL,
+    code_version       TEXT    NOT NULL,
+    energy_tolerance   REAL    NOT NULL,
+    distance_tolerance REAL    NOT NULL
+);
+CREATE TABLE minima (
+    id            INTEGER PRIMARY KEY,
+    energy        REAL    NOT NULL,
+    params        BLOB    NOT NULL,
+    rms_gradient  REAL    NOT NULL,
+    hessian_index INTEGER NOT NULL,
+    eigenvalues   BLOB    NOT NULL,
+    fvib          REAL    NOT NULL,
+    pgorder       INTEGER NOT NULL,
+    n_correct     INTEGER NOT NULL
+);
+CREATE INDEX minima_energy ON minima (energy);
+CREATE TABLE transition_states (
+    id                  INTEGER PRIMARY KEY,
+    energy              REAL    NOT NULL,
+    params              BLOB    NOT NULL,
+    rms_gradient        REAL    NOT NULL,
+    hessian_index       INTEGER NOT NULL,
+    eigenvalues         BLOB    NOT NULL,
+    fvib                REAL    NOT NULL,
+    pgorder             INTEGER NOT NULL,
+    n_correct           INTEGER NOT NULL,
+    min1                INTEGER NOT NULL REFERENCES minima (id),
+    min2                INTEGER NOT NULL REFERENCES minima (id),
+    negative_eigenvalue REAL    NOT NULL
+);
+CREATE INDEX transition_states_energy ON transition_states (energy);
+CREATE TABLE searches (
+    id      INTEGER PRIMARY KEY,
+    method  TEXT    NOT NULL,
+    min1    INTEGER,
+    min2    INTEGER,
+    outcome TEXT    NOT NULL
+);
+CREATE INDEX searches_key ON searches (method, min1, min2);
+";
+
+/// Which landscape a database holds: the data set, the network and its loss.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LandscapeIdentity {
+    pub dataset_name: String,
+    pub dataset_hash: String,
+    pub n_in: usize,
+    pub n_hidden: usize,
+    pub n_out: usize,
+    pub lambda: f64,
+    pub regularise_biases: bool,
+}
+
+impl LandscapeIdentity {
+    /// The identity of a loss function's landscape.
+    pub fn of(loss: &Loss) -> Self {
+        let net = loss.network();
+        Self {
+            dataset_name: loss.dataset().name().to_owned(),
+            dataset_hash: loss.dataset().content_hash(),
+            n_in: net.n_in(),
+            n_hidden: net.n_hidden(),
+            n_out: net.n_out(),
+            lambda: net.lambda(),
+            regularise_biases: net.regularises_biases(),
+        }
+    }
+
+    /// The network this identity describes.
+    pub fn network(&self) -> Result<Network, LandscapeError> {
+        Ok(
+            Network::new(self.n_in, self.n_hidden, self.n_out, self.lambda)?
+                .with_bias_regularisation(self.regularise_biases),
+        )
+    }
+}
+
+/// When two points are the same: energies within `energy_tolerance * max(1, |E|)` and
+/// symmetry-aware distance below `distance_tolerance`. Stored in the database at creation; an
+/// existing database keeps its own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DedupSettings {
+    /// Relative energy window (default 1e-7: far tighter than PATHSAMPLE's EDIFFTOL 1e-4 because
+    /// every stored point is converged to RMS gradient 1e-10).
+    pub energy_tolerance: f64,
+    /// Distance after optimal alignment (default 1e-3; PATHSAMPLE's GEOMDIFFTOL is 0.1-0.2 for
+    /// atoms, where coordinates are noisier).
+    pub distance_tolerance: f64,
+}
+
+impl Default for DedupSettings {
+    fn default() -> Self {
+        Self {
+            energy_tolerance: 1e-7,
+            distance_tolerance: 1e-3,
+        }
+    }
+}
+
+impl DedupSettings {
+    pub fn validate(&self) -> Result<(), LandscapeError> {
+        for (name, value) in [
+            ("energy_tolerance", self.energy_tolerance),
+            ("distance_tolerance", self.distance_tolerance),
+        ] {
+            if !(value.is_finite() && value > 0.0) {
+                return Err(LandscapeError::InvalidSetting {
+                    name,
+                    value: value.to_string(),
+                    reason: "must be finite and > 0",
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The kinds of search recorded in the search log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchMethod {
+    /// One basin-hopping phase of an exploration cycle (min1 = cycle number).
+    BasinHopping,
+    /// Single-ended transition-state searches from a minimum (min1).
+    SingleEnded,
+    /// A double-ended connection attempt between two minima.
+    Connect,
+}
+
+impl SearchMethod {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::BasinHopping => "basin-hopping",
+            Self::SingleEnded => "single-ended",
+            Self::Connect => "connect",
+        }
+    }
+}
+
+/// One landscape database.
+pub struct LandscapeDb {
+    conn: Connection,
+    path: PathBuf,
+    identity: LandscapeIdentity,
+    network: Network,
+    settings: DedupSettings,
+}
+
+fn to_blob(v: &[f64]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn from_blob(b: &[u8]) -> Vec<f64> {
+    b.chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().expect("8-byte chunk")))
+        .collect()
+}
+
+impl LandscapeDb {
+    /// Opens the database at `path` for `identity`, creating it if the file does not exist.
+    ///
+    /// An existing file must be a healthy landscape database of the same schema version and the
+    /// same landscape (dataset hash, N_in, N_h, N_out, lambda, bias regularisation); otherwise
+    /// this is an error and the file is not modified. An existing database keeps its stored
+    /// dedup settings (`settings` applies only to a new file).
+    pub fn open_or_create(
+        path: impl AsRef<Path>,
+        identity: &LandscapeIdentity,
+        settings: DedupSettings,
+    ) -> Result<Self, LandscapeError> {
+        let path = path.as_ref();
+        settings.validate()?;
+        let network = identity.network()?;
+        if path.exists() {
+            let (stored, stored_settings) = Self::inspect(path)?;
+            check_identity(path, &stored, identity)?;
+            let conn = Self::connect(path)?;
+            return Ok(Self {
+                conn,
+                path: path.to_path_buf(),
+                identity: stored,
+                network,
+                settings: stored_settings,
+            });
+        }
+        let conn = Self::connect(path)?;
+        conn.execute_batch(&format!(
+            "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+        ))?;
+        conn.execute(
+            "INSERT INTO landscape VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                identity.dataset_name,
+                identity.dataset_hash,
+                identity.n_in as i64,
+                identity.n_hidden as i64,
+                identity.n_out as i64,
+                identity.lambda,
+                identity.regularise_biases,
+                env!("CARGO_PKG_VERSION"),
+                settings.energy_tolerance,
+                settings.distance_tolerance,
+            ],
+        )?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+            identity: identity.clone(),
+            network,
+            settings,
+        })
+    }
+
+    /// Opens an existing database, whatever landscape it holds (for export and analysis).
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, LandscapeError> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(LandscapeError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such database"),
+            });
+        }
+        let (identity, settings) = Self::inspect(path)?;
+        let network = identity.network()?;
+        let conn = Self::connect(path)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+            identity,
+            network,
+            settings,
+        })
+    }
+
+    fn connect(path: &Path) -> Result<Connection, LandscapeError> {
+        let conn = Connection::open(path)?;
+        // WAL: a killed writer leaves every committed transaction intact; NORMAL sync is
+        // durable against process crashes (only an OS crash can lose the last commits).
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(conn)
+    }
+
+    /// Read-only validation of an existing file: readable, intact, our schema; returns its
+    /// identity and settings.
+    fn inspect(path: &Path) -> Result<(LandscapeIdentity, DedupSettings), LandscapeError> {
+        let corrupt = |message: String| LandscapeError::Corrupt {
+            path: path.to_path_buf(),
+            message,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt(e.to_string()))?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| corrupt(e.to_string()))?;
+        let check: String = conn
+            .pragma_query_value(None, "quick_check", |r| r.get(0))
+            .map_err(|e| corrupt(e.to_string()))?;
+        if check != "ok" {
+            return Err(corrupt(format!("integrity check: {check}")));
+        }
+        let has_table: bool = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'landscape'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| corrupt(e.to_string()))?
+            > 0;
+        if !has_table {
+            return Err(corrupt("it has no landscape table".into()));
+        }
+        if version != SCHEMA_VERSION {
+            return Err(LandscapeError::Schema {
+                path: path.to_path_buf(),
+                found: version,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        conn.query_row(
+            "SELECT dataset_name, dataset_hash, n_in, n_hidden, n_out, lambda, regularise_biases,
+                    energy_tolerance, distance_tolerance FROM landscape WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    LandscapeIdentity {
+                        dataset_name: r.get(0)?,
+                        dataset_hash: r.get(1)?,
+                        n_in: r.get::<_, i64>(2)? as usize,
+                        n_hidden: r.get::<_, i64>(3)? as usize,
+                        n_out: r.get::<_, i64>(4)? as usize,
+                        lambda: r.get(5)?,
+                        regularise_biases: r.get(6)?,
+                    },
+                    DedupSettings {
+                        energy_tolerance: r.get(7)?,
+                        distance_tolerance: r.get(8)?,
+                    },
+                ))
+            },
+        )
+        .map_err(|e| corrupt(format!("reading the landscape identity: {e}")))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    pub fn identity(&self) -> &LandscapeIdentity {
+        &self.identity
+    }
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    pub fn settings(&self) -> &DedupSettings {
+        &self.settings
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a healthy file.
+    pub fn integrity_check(&self) -> Result<String, LandscapeError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "integrity_check", |r| r.get(0))?)
+    }
+
+    fn check_point(&self, p: &StationaryPoint) -> Result<(), LandscapeError> {
+        self.network.check_params(&p.params)?;
+        if !p.energy.is_finite() || !p.rms_gradient.is_finite() {
+            return Err(LandscapeError::InvalidPoint(format!(
+                "energy {} / RMS gradient {} not finite",
+                p.energy, p.rms_gradient
+            )));
+        }
+        Ok(())
+    }
+
+    /// Finds a stored point of `table` equal to (energy, params) up to symmetry.
+    fn find(&self, table: &str, energy: f64, params: &[f64]) -> Result<Option<i64>, LandscapeError> {
+        let window = self.settings.energy_tolerance * energy.abs().max(1.0);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, params FROM {table} WHERE energy BETWEEN ?1 AND ?2 ORDER BY id"
+        ))?;
+        let mut rows = stmt.query(params![energy - window, energy + window])?;
+        while let Some(row) = rows.next()? {
+            let stored = from_blob(row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?);
+            if stored.len() == params.len()
+                && symmetry::distance(&self.network, &stored, params)
+                    < self.settings.distance_tolerance
+            {
+                return Ok(Some(row.get(0)?));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The id of the stored minimum equal to this one up to symmetry, if any.
+    pub fn find_minimum(&self, energy: f64, params: &[f64]) -> Result<Option<i64>, LandscapeError> {
+        self.find("minima", energy, params)
+    }
+
+    /// The id of the stored transition state equal to this one up to symmetry, if any.
+    pub fn find_transition_state(
+        &self,
+        energy: f64,
+        params: &[f64],
+    ) -> Result<Option<i64>, LandscapeError> {
+        self.find("transition_states", energy, params)
+    }
+
+    /// Stores a minimum unless a symmetry copy is already there. Returns (id, newly inserted).
+    /// The check and the insert run in one transaction.
+    pub fn insert_minimum(&self, p: &StationaryPoint) -> Result<(i64, bool), LandscapeError> {
+        self.check_point(p)?;
+        if p.hessian_index != 0 {
+            return Err(LandscapeError::InvalidPoint(format!(
+                "a minimum must have Hessian index 0, this point has {}",
+                p.hessian_index
+            )));
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        if let Some(id) = self.find_minimum(p.energy, &p.params)? {
+            return Ok((id, false));
+        }
+        tx.execute(
+            "INSERT INTO minima (energy, params, rms_gradient, hessian_index, eigenvalues, fvib, pgorder, n_correct)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                p.energy,
+                to_blob(&p.params),
+                p.rms_gradient,
+                p.hessian_index as i64,
+                to_blob(&p.eigenvalues),
+                p.fvib,
+                p.pgorder as i64,
+                p.n_correct as i64,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok((id, true))
+    }
+
+    /// Stores a transition state (index 1) connecting stored minima `min1` and `min2`, unless a
+    /// symmetry copy is already there. Returns (id, newly inserted).
+    pub fn insert_transition_state(
+        &self,
+        p: &StationaryPoint,
+        min1: i64,
+        min2: i64,
+    ) -> Result<(i64, bool), LandscapeError> {
+        self.check_point(p)?;
+        if p.hessian_index != 1 {
+            return Err(LandscapeError::InvalidPoint(format!(
+                "a transition state must have Hessian index 1, this point has {}",
+                p.hessian_index
+            )));
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        for m in [min1, min2] {
+            let exists: bool = tx
+                .query_row("SELECT 1 FROM minima WHERE id = ?1", [m], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !exists {
+                return Err(LandscapeError::UnknownMinimum(m));
+            }
+        }
+        if let Some(id) = self.find_transition_state(p.energy, &p.params)? {
+            return Ok((id, false));
+        }
+        tx.execute(
+            "INSERT INTO transition_states (energy, params, rms_gradient, hessian_index, eigenvalues,
+                 fvib, pgorder, n_correct, min1, min2, negative_eigenvalue)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                p.energy,
+                to_blob(&p.params),
+                p.rms_gradient,
+                p.hessian_index as i64,
+                to_blob(&p.eigenvalues),
+                p.fvib,
+                p.pgorder as i64,
+                p.n_correct as i64,
+                min1,
+                min2,
+                p.lowest_eigenvalue(),
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok((id, true))
+    }
+
+    fn point_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StationaryPoint> {
+        Ok(StationaryPoint {
+            energy: row.get("energy")?,
+            params: from_blob(row.get_ref("params")?.as_blob()?),
+            rms_gradient: row.get("rms_gradient")?,
+            hessian_index: row.get::<_, i64>("hessian_index")? as usize,
+            eigenvalues: from_blob(row.get_ref("eigenvalues")?.as_blob()?),
+            fvib: row.get("fvib")?,
+            pgorder: row.get::<_, i64>("pgorder")? as u64,
+            n_correct: row.get::<_, i64>("n_correct")? as usize,
+        })
+    }
+
+    /// All minima, by id.
+    pub fn minima(&self) -> Result<Vec<MinimumRecord>, LandscapeError> {
+        let mut stmt = self.conn.prepare_cached("SELECT * FROM minima ORDER BY id")?;
+        let rows = stmt.query_map([], |row| {
+            Ok(MinimumRecord {
+                id: row.get("id")?,
+                point: Self::point_from_row(row)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// All transition states, by id.
+    pub fn transition_states(&self) -> Result<Vec<TransitionStateRecord>, LandscapeError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT * FROM transition_states ORDER BY id")?;
+        let rows = stmt.query_map([], |row| {
+            Ok(TransitionStateRecord {
+                id: row.get("id")?,
+                point: Self::point_from_row(row)?,
+                min1: row.get("min1")?,
+                min2: row.get("min2")?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn count_minima(&self) -> Result<usize, LandscapeError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM minima", [], |r| r.get::<_, i64>(0))?
+            as usize)
+    }
+
+    pub fn count_transition_states(&self) -> Result<usize, LandscapeError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM transition_states",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+
+    /// Records a finished search so that a restarted exploration does not repeat it.
+    pub fn log_search(
+        &self,
+        method: SearchMethod,
+        min1: Option<i64>,
+        min2: Option<i64>,
+        outcome: &str,
+    ) -> Result<(), LandscapeError> {
+        self.conn.execute(
+            "INSERT INTO searches (method, min1, min2, outcome) VALUES (?1, ?2, ?3, ?4)",
+            params![method.as_str(), min1, min2, outcome],
+        )?;
+        Ok(())
+    }
+
+    /// How many times a search was recorded for this key.
+    pub fn searches_done(
+        &self,
+        method: SearchMethod,
+        min1: Option<i64>,
+        min2: Option<i64>,
+    ) -> Result<usize, LandscapeError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM searches WHERE method = ?1 AND min1 IS ?2 AND min2 IS ?3",
+            params![method.as_str(), min1, min2],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+
+    /// Number of searches of any kind in the log.
+    pub fn count_searches(&self) -> Result<usize, LandscapeError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM searches", [], |r| r.get::<_, i64>(0))?
+            as usize)
+    }
+}
+
+fn check_identity(
+    path: &Path,
+    stored: &LandscapeIdentity,
+    requested: &LandscapeIdentity,
+) -> Result<(), LandscapeError> {
+    let mismatch = |field: &'static str, s: String, r: String| {
+        Err(LandscapeError::Mismatch {
+            path: path.to_path_buf(),
+            field,
+            stored: s,
+            requested: r,
+        })
+    };
+    if stored.dataset_hash != requested.dataset_hash {
+        return mismatch(
+            "the data set",
+            format!("'{}' (hash {})", stored.dataset_name, stored.dataset_hash),
+            format!("'{}' (hash {})", requested.dataset_name, requested.dataset_hash),
+        );
+    }
+    for (field, s, r) in [
+        ("N_in", stored.n_in, requested.n_in),
+        ("N_h", stored.n_hidden, requested.n_hidden),
+        ("N_out", stored.n_out, requested.n_out),
+    ] {
+        if s != r {
+            return mismatch(field, s.to_string(), r.to_string());
+        }
+    }
+    if stored.lambda.to_bits() != requested.lambda.to_bits() {
+        return mismatch("lambda", stored.lambda.to_string(), requested.lambda.to_string());
+    }
+    if stored.regularise_biases != requested.regularise_biases {
+        return mismatch(
+            "bias regularisation",
+            stored.regularise_biases.to_string(),
+            requested.regularise_biases.to_string(),
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! PATHSAMPLE's file formats, so a database can be read by PATHSAMPLE and disconnectionDPS and
+//! built from their files.
+//!
+//! - `min.data`: one line per minimum: energy, fvib, pgorder and three principal moments of
+//!   inertia (0 for networks).
+//! - `ts.data`: one line per transition state: energy, fvib, pgorder, min1, min2 (1-based line
+//!   numbers in min.data), three moments.
+//! - `points.min` / `points.ts`: Fortran unformatted direct-access records, one record of
+//!   n_params doubles per point (no record markers), in the machine's byte order (little-endian
+//!   here).
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufWriter, Write};
+use std::path::Path;
+
+use nnscape_model::Loss;
+
+use crate::db::LandscapeDb;
+use crate::error::LandscapeError;
+use crate::point::StationaryPoint;
+
+fn io_err(path: &Path) -> impl Fn(std::io::Error) -> LandscapeError + '_ {
+    move |source| LandscapeError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes min.data, ts.data, points.min and points.ts into `dir` (created if needed).
+/// Returns (minima, transition states) written.
+pub fn export(db: &LandscapeDb, dir: &Path) -> Result<(usize, usize), LandscapeError> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let minima = db.minima()?;
+    let tss = db.transition_states()?;
+    let line_of: HashMap<i64, usize> = minima
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id, i + 1))
+        .collect();
+    let create = |name: &str| -> Result<(BufWriter<std::fs::File>, std::path::PathBuf), LandscapeError> {
+        let p = dir.join(name);
+        Ok((BufWriter::new(std::fs::File::create(&p).map_err(io_err(&p))?), p))
+    };
+    let (mut f, p) = create("min.data")?;
+    for m in &minima {
+        writeln!(
+            f,
+            "{:.17e} {:.17e} {} 0.0 0.0 0.0",
+            m.point.energy, m.point.fvib, m.point.pgorder
+        )
+        .map_err(io_err(&p))?;
+    }
+    f.flush().map_err(io_err(&p))?;
+    let (mut f, p) = create("points.min")?;
+    for m in &minima {
+        for v in &m.point.params {
+            f.write_all(&v.to_ne_bytes()).map_err(io_err(&p))?;
+        }
+    }
+    f.flush().map_err(io_err(&p))?;
+    let (mut f, p) = create("ts.data")?;
+    for t in &tss {
+        writeln!(
+            f,
+            "{:.17e} {:.17e} {} {} {} 0.0 0.0 0.0",
+            t.point.energy, t.point.fvib, t.point.pgorder, line_of[&t.min1], line_of[&t.min2]
+        )
+        .map_err(io_err(&p))?;
+    }
+    f.flush().map_err(io_err(&p))?;
+    let (mut f, p) = create("points.ts")?;
+    for t in &tss {
+        for v in &t.point.params {
+            f.write_all(&v.to_ne_bytes()).map_err(io_err(&p))?;
+        }
+    }
+    f.flush().map_err(io_err(&p))?;
+    Ok((minima.len(), tss.len()))
+}
+
+struct DataLine {
+    energy: f64,
+    min1: usize,
+    min2: usize,
+}
+
+fn read_data(path: &Path, is_ts: bool) -> Result<Vec<DataLine>, LandscapeError> {
+    let file = std::fs::File::open(path).map_err(io_err(path))?;
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(io_err(path))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: String| LandscapeError::Format {
+            path: path.to_path_buf(),
+            line: i + 1,
+            message,
+        };
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let need = if is_ts { 5 } else { 3 };
+        if fields.len() < need {
+            return Err(bad(format!("expected at least {need} fields, found {}", fields.len())));
+        }
+        let energy: f64 = fields[0]
+            .replace(['D', 'd'], "e")
+            .parse()
+            .map_err(|_| bad(format!("energy '{}' is not a number", fields[0])))?;
+        if !energy.is_finite() {
+            return Err(bad(format!("energy {energy} is not finite")));
+        }
+        let (min1, min2) = if is_ts {
+            let parse = |s: &str| {
+                s.parse::<usize>()
+                    .ok()
+                    .filter(|&v| v >= 1)
+                    .ok_or_else(|| bad(format!("'{s}' is not a 1-based minimum index")))
+            };
+            (parse(fields[3])?, parse(fields[4])?)
+        } else {
+            (0, 0)
+        };
+        out.push(DataLine { energy, min1, min2 });
+    }
+    Ok(out)
+}
+
+fn read_points(path: &Path, n_params: usize, count: usize) -> Result<Vec<Vec<f64>>, LandscapeError> {
+    let bytes = std::fs::read(path).map_err(io_err(path))?;
+    let record = 8 * n_params;
+    if bytes.len() != record * count {
+        return Err(LandscapeError::Format {
+            path: path.to_path_buf(),
+            line: 0,
+            message: format!(
+                "{} bytes, but {count} records of {n_params} doubles need {}: a different network size or a truncated file",
+                bytes.len(),
+                record * count
+            ),
+        });
+    }
+    Ok(bytes
+        .chunks_exact(record)
+        .map(|r| {
+            r.chunks_exact(8)
+                .map(|c| f64::from_ne_bytes(c.try_into().expect("8 bytes")))
+                .collect()
+        })
+        .collect())
+}
+
+/// Reads PATHSAMPLE files from `dir` into `db`. Each point is re-evaluated with `loss` (which must
+/// be the database's landscape): its recomputed energy must agree with the file's to 1e-8
+/// relative, minima must have index 0 and transition states index 1; anything else is an error
+/// naming the file and line. Returns (new minima, new transition states).
+pub fn import(
+    db: &LandscapeDb,
+    loss: &mut Loss,
+    dir: &Path,
+    eigenvalue_cutoff: f64,
+) -> Result<(usize, usize), LandscapeError> {
+    let n = db.network().n_params();
+    let min_path = dir.join("min.data");
+    let ts_path = dir.join("ts.data");
+    let min_lines = read_data(&min_path, false)?;
+    let min_points = read_points(&dir.join("points.min"), n, min_lines.len())?;
+    let ts_lines = if ts_path.exists() {
+        read_data(&ts_path, true)?
+    } else {
+        Vec::new()
+    };
+    let ts_points = if ts_lines.is_empty() {
+        Vec::new()
+    } else {
+        read_points(&dir.join("points.ts"), n, ts_lines.len())?
+    };
+    let evaluate = |loss: &mut Loss,
+                    path: &Path,
+                    line: usize,
+                    want_index: usize,
+                    file_energy: f64,
+                    x: &[f64]|
+     -> Result<StationaryPoint, LandscapeError> {
+        let bad = |message: String| LandscapeError::Format {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let p = StationaryPoint::evaluate(loss, x, eigenvalue_cutoff)
+            .map_err(|e| bad(e.to_string()))?;
+        if (p.energy - file_energy).abs() > 1e-8 * file_energy.abs().max(1.0) {
+            return Err(bad(format!(
+                "energy {} in the file but {} recomputed: the points belong to another landscape",
+                file_energy, p.energy
+            )));
+        }
+        if p.hessian_index != want_index {
+            return Err(bad(format!(
+                "Hessian index {} where {} was expected",
+                p.hessian_index, want_index
+            )));
+        }
+        Ok(p)
+    };
+    let mut ids = Vec::with_capacity(min_lines.len());
+    let mut new_minima = 0;
+    for (i, (line, x)) in min_lines.iter().zip(&min_points).enumerate() {
+        let p = evaluate(loss, &min_path, i + 1, 0, line.energy, x)?;
+        let (id, new) = db.insert_minimum(&p)?;
+        ids.push(id);
+        new_minima += usize::from(new);
+    }
+    let mut new_ts = 0;
+    for (i, (line, x)) in ts_lines.iter().zip(&ts_points).enumerate() {
+        let bad_ref = |m: usize| LandscapeError::Format {
+            path: ts_path.clone(),
+            line: i + 1,
+            message: format!("minimum {m} is not in min.data ({} lines)", ids.len()),
+        };
+        let m1 = *ids.get(line.min1 - 1).ok_or_else(|| bad_ref(line.min1))?;
+        let m2 = *ids.get(line.min2 - 1).ok_or_else(|| bad_ref(line.min2))?;
+        let p = evaluate(loss, &ts_path, i + 1, 1, line.energy, x)?;
+        new_ts += usize::from(db.insert_transition_state(&p, m1, m2)?.1);
+    }
+    Ok((new_minima, new_ts))
+}

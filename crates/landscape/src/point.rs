@@ -1,0 +1,90 @@
+//! Stationary-point records: everything the database stores about a minimum or transition state,
+//! computed from its parameters.
+
+use nnscape_model::{rms, symmetry, Loss};
+
+use crate::error::LandscapeError;
+
+/// How many of the lowest Hessian eigenvalues are stored with each point.
+pub const STORED_EIGENVALUES: usize = 6;
+
+/// Eigenvalues whose magnitude is below this are treated as zero modes: they count neither in the
+/// Hessian index (negative side) nor in fvib (positive side). PATHSAMPLE's EVCUT.
+pub const DEFAULT_EIGENVALUE_CUTOFF: f64 = 1e-7;
+
+/// Node vectors equal to within this (max-abs) count as equal when computing pgorder.
+pub const PGORDER_TOLERANCE: f64 = 1e-6;
+
+/// A stationary point as stored: a minimum (index 0) or a transition state (index 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationaryPoint {
+    pub energy: f64,
+    /// Parameters in MLPVB3 order.
+    pub params: Vec<f64>,
+    pub rms_gradient: f64,
+    /// Number of Hessian eigenvalues below -cutoff.
+    pub hessian_index: usize,
+    /// The lowest few Hessian eigenvalues, ascending.
+    pub eigenvalues: Vec<f64>,
+    /// ln of the product of the positive (> cutoff) Hessian eigenvalues (PATHSAMPLE's fvib).
+    pub fvib: f64,
+    /// Order of the point's stabiliser in the network symmetry group (PATHSAMPLE's pgorder).
+    pub pgorder: u64,
+    /// Training points classified correctly (true class strictly most probable).
+    pub n_correct: usize,
+}
+
+impl StationaryPoint {
+    /// Evaluates everything about the point at `params`: energy, gradient, the full Hessian
+    /// spectrum, symmetry stabiliser and classification.
+    pub fn evaluate(
+        loss: &mut Loss,
+        params: &[f64],
+        eigenvalue_cutoff: f64,
+    ) -> Result<Self, LandscapeError> {
+        loss.network().check_params(params)?;
+        let mut grad = vec![0.0; params.len()];
+        let energy = loss.energy_gradient(params, &mut grad);
+        let ev = loss
+            .hessian_eigenvalues(params)
+            .ok_or(LandscapeError::Eigen)?;
+        let hessian_index = ev.iter().take_while(|&&e| e < -eigenvalue_cutoff).count();
+        let fvib = ev
+            .iter()
+            .filter(|&&e| e > eigenvalue_cutoff)
+            .map(|e| e.ln())
+            .sum();
+        let pgorder = symmetry::stabiliser_order(loss.network(), params, PGORDER_TOLERANCE) as u64;
+        Ok(Self {
+            energy,
+            params: params.to_vec(),
+            rms_gradient: rms(&grad),
+            hessian_index,
+            eigenvalues: ev.into_iter().take(STORED_EIGENVALUES).collect(),
+            fvib,
+            pgorder,
+            n_correct: loss.n_correct(params),
+        })
+    }
+
+    /// The lowest eigenvalue (the negative one of a transition state).
+    pub fn lowest_eigenvalue(&self) -> f64 {
+        self.eigenvalues.first().copied().unwrap_or(f64::NAN)
+    }
+}
+
+/// A stored minimum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinimumRecord {
+    pub id: i64,
+    pub point: StationaryPoint,
+}
+
+/// A stored transition state and the two minima it connects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransitionStateRecord {
+    pub id: i64,
+    pub point: StationaryPoint,
+    pub min1: i64,
+    pub min2: i64,
+}

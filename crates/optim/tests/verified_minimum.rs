@@ -1,0 +1,181 @@
+//! The verified-minimum step on the XOR loss: tight polish, positive-definite Hessians, and
+//! escape from saddles that L-BFGS mistakes for minima.
+
+use nnscape_model::{Dataset, Loss, Network};
+use nnscape_optim::{
+    newton_polish, polish_minimum, verified_minimum, Lbfgs, LbfgsParams, NewtonParams, VerifyParams,
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+
+fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
+    Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
+}
+
+fn lowest_eigenvalue(loss: &mut Loss, x: &[f64]) -> f64 {
+    let h = loss.hessian(x);
+    let eig = nalgebra::SymmetricEigen::new(h);
+    eig.eigenvalues
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn uniform(rng: &mut ChaCha20Rng, n: usize, range: f64) -> Vec<f64> {
+    (0..n)
+        .map(|_| range * (2.0 * rng.random::<f64>() - 1.0))
+        .collect()
+}
+
+#[test]
+fn lbfgs_plus_polish_reaches_1e10_with_positive_definite_hessian() {
+    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
+    let newton = NewtonParams::default();
+    for n_hidden in 2..=4 {
+        let mut loss = xor_loss(n_hidden, 1e-4);
+        let mut verified = 0;
+        for _ in 0..10 {
+            let x0 = uniform(&mut rng, loss.n_params(), 2.0);
+            let quench = lbfgs.minimize(&mut loss, &x0);
+            assert!(
+                quench.converged(),
+                "N_h = {n_hidden}: {:?}",
+                quench.termination
+            );
+            assert!(quench.rms_gradient < 1e-6);
+            let polished = polish_minimum(&mut loss, &quench.x, &mut lbfgs, &newton);
+            assert!(polished.converged());
+            assert!(
+                polished.rms_gradient <= 1e-10,
+                "rms {}",
+                polished.rms_gradient
+            );
+            // The verified step from the same start: always a true minimum.
+            let m = verified_minimum(&mut loss, &x0, &mut lbfgs, &VerifyParams::default()).unwrap();
+            assert!(m.rms_gradient <= 1e-10);
+            assert!(
+                m.eigenvalues[0] > 0.0,
+                "N_h = {n_hidden}: {:?}",
+                m.eigenvalues
+            );
+            assert!(lowest_eigenvalue(&mut loss, &m.x) > 0.0);
+            assert!(m.eigenvalues.windows(2).all(|w| w[0] <= w[1]));
+            assert_eq!(m.index(1e-7), 0);
+            if m.escapes == 0 {
+                // No push-off needed: the plain quench + polish gave the same point.
+                assert!((m.energy - polished.energy).abs() < 1e-12);
+                verified += 1;
+            }
+        }
+        assert!(verified > 0);
+    }
+}
+
+/// Hidden nodes 0 and 1 identical (random), node 2 zero.
+fn symmetric_start(net: &Network) -> Vec<f64> {
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    // w_h[j][0], w_h[j][1], w_o[0][j], w_o[1][j], b_h[j]
+    let node: Vec<f64> = uniform(&mut rng, 5, 1.0);
+    let mut x0 = vec![0.0; net.n_params()];
+    for j in 0..2 {
+        x0[net.idx_w_hidden(j, 0)] = node[0];
+        x0[net.idx_w_hidden(j, 1)] = node[1];
+        x0[net.idx_w_out(0, j)] = node[2];
+        x0[net.idx_w_out(1, j)] = node[3];
+        x0[net.idx_b_hidden(j)] = node[4];
+    }
+    x0[net.idx_b_out(0)] = 0.3;
+    x0[net.idx_b_out(1)] = -0.2;
+    x0
+}
+
+/// N_h = 3 with hidden nodes 0 and 1 identical and node 2 zero: L-BFGS keeps that exactly (the
+/// gradients of identical nodes are identical, and a zero node has zero gradient), so it
+/// converges onto a stationary point of the subspace, an effectively one-node network.
+#[test]
+fn symmetric_saddle_is_escaped() {
+    let net = Network::xor(3, 1e-4).unwrap();
+    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
+    let x0 = symmetric_start(&net);
+
+    let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
+    let plain = lbfgs.minimize(&mut loss, &x0);
+    assert!(plain.converged());
+    let saddle = newton_polish(&mut loss, &plain.x, &NewtonParams::default());
+    assert!(saddle.converged() && saddle.rms_gradient <= 1e-10);
+    // L-BFGS stayed in the subspace bit for bit; Newton's eigenvectors round slightly.
+    for (a, b) in [
+        (net.idx_w_hidden(0, 0), net.idx_w_hidden(1, 0)),
+        (net.idx_w_hidden(0, 1), net.idx_w_hidden(1, 1)),
+        (net.idx_w_out(0, 0), net.idx_w_out(0, 1)),
+        (net.idx_b_hidden(0), net.idx_b_hidden(1)),
+    ] {
+        assert_eq!(plain.x[a], plain.x[b]);
+        assert!((saddle.x[a] - saddle.x[b]).abs() < 1e-8);
+    }
+    let lowest_plain = lowest_eigenvalue(&mut loss, &saddle.x);
+    assert!(
+        lowest_plain < -1e-7,
+        "the subspace point should be a saddle, lowest eigenvalue {lowest_plain}"
+    );
+
+    let m = verified_minimum(&mut loss, &x0, &mut lbfgs, &VerifyParams::default()).unwrap();
+    assert!(m.escapes >= 1);
+    assert!(m.eigenvalues[0] > -1e-7, "{:?}", m.eigenvalues);
+    assert!(lowest_eigenvalue(&mut loss, &m.x) > -1e-7);
+    assert!(m.rms_gradient <= 1e-10);
+    assert!(
+        m.energy < saddle.energy - 1e-6,
+        "{} vs {}",
+        m.energy,
+        saddle.energy
+    );
+    eprintln!(
+        "saddle E = {} (lowest eigenvalue {lowest_plain:e}) -> minimum E = {}, {} correct, {} escapes",
+        saddle.energy,
+        m.energy,
+        loss.n_correct(&m.x),
+        m.escapes
+    );
+}
+
+#[test]
+fn zero_escapes_reports_the_saddle_as_a_failure() {
+    let net = Network::xor(3, 1e-4).unwrap();
+    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
+    let x0 = symmetric_start(&net);
+    let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
+    let params = VerifyParams {
+        max_escapes: 0,
+        ..VerifyParams::default()
+    };
+    let err = verified_minimum(&mut loss, &x0, &mut lbfgs, &params).unwrap_err();
+    assert!(
+        matches!(err, nnscape_optim::MinimumFailure::Saddle { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("saddle"));
+}
+
+#[test]
+fn verify_params_reject_bad_values() {
+    let bad = [
+        VerifyParams {
+            eigenvalue_cutoff: -1.0,
+            ..VerifyParams::default()
+        },
+        VerifyParams {
+            push: f64::NAN,
+            ..VerifyParams::default()
+        },
+        VerifyParams {
+            max_push: 0.01,
+            ..VerifyParams::default()
+        },
+    ];
+    for (p, name) in bad.iter().zip(["eigenvalue_cutoff", "push", "max_push"]) {
+        let e = p.validate().unwrap_err().to_string();
+        assert!(e.contains(name), "{e}");
+    }
+}

@@ -1,0 +1,307 @@
+//! Verification of transition-state candidates: refine by eigenvector-following, accept only
+//! index 1, push off along both signs of the reaction coordinate and minimise each side.
+
+use nnscape_optim::{
+    polish_minimum, HessianObjective, Lbfgs, LbfgsParams, MinimizeResult, NewtonParams, OptimError,
+};
+
+use crate::align::Alignment;
+use crate::eigen::{hessian_index, lowest_eigenpairs, EigenError, EigenMethod};
+use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
+
+/// Parameters of verification and of the minimisations that follow a push-off.
+#[derive(Debug, Clone)]
+pub struct VerifyParams {
+    /// Eigenvector-following settings (also supplies the eigen-solver and the zero-mode cut-off).
+    pub hef: HefParams,
+    /// First push-off length along the reaction coordinate. Small (OPTIM's `PUSHOFF` is
+    /// 0.2 for networks) so that the push-off stays on the steepest-descent path of its side;
+    /// it doubles until the energy has clearly dropped.
+    pub initial_push_off: f64,
+    /// Longest push-off tried.
+    pub max_push_off: f64,
+    /// "Clearly dropped": `E < E_ts - push_off_energy_drop * max(1, |E_ts|)`. 1e-6 relative is
+    /// far above round-off of the energy yet reached within a few doublings for any curvature
+    /// above ~1e-4.
+    pub push_off_energy_drop: f64,
+    /// L-BFGS for the quench from a push-off. Step cap 0.02 (OPTIM `MAXSTEP` 0.01-0.02) keeps
+    /// the quench close to the steepest-descent path so the right minimum is found.
+    pub lbfgs: LbfgsParams,
+    /// Newton polish of the minima (RMS gradient 1e-10 by default).
+    pub newton: NewtonParams,
+    /// How many times a quench that ended on a saddle is pushed off again.
+    pub max_saddle_escapes: usize,
+    /// Same point when `|E_a - E_b| <= energy_tolerance * max(1, |E|)` ...
+    pub energy_tolerance: f64,
+    /// ... and the aligned distance is below this.
+    pub distance_tolerance: f64,
+}
+
+impl Default for VerifyParams {
+    fn default() -> Self {
+        Self {
+            hef: HefParams::default(),
+            initial_push_off: 0.01,
+            max_push_off: 1.0,
+            push_off_energy_drop: 1e-6,
+            lbfgs: LbfgsParams {
+                max_step: 0.02,
+                rms_gradient_tolerance: 1e-6,
+                max_iterations: 20_000,
+                ..LbfgsParams::default()
+            },
+            newton: NewtonParams::default(),
+            max_saddle_escapes: 4,
+            energy_tolerance: 1e-7,
+            distance_tolerance: 1e-3,
+        }
+    }
+}
+
+/// A verified minimum.
+#[derive(Debug, Clone)]
+pub struct MinimumFound {
+    /// Coordinates.
+    pub x: Vec<f64>,
+    /// Energy.
+    pub energy: f64,
+    /// RMS gradient after the Newton polish.
+    pub rms_gradient: f64,
+    /// Hessian eigenvalues, ascending (all of them with the exact solver, the lowest two with
+    /// Lanczos); none below the cut-off.
+    pub eigenvalues: Vec<f64>,
+}
+
+/// A verified transition state with the minima on either side.
+#[derive(Debug, Clone)]
+pub struct Path {
+    /// The saddle.
+    pub ts: TransitionState,
+    /// Minimum reached from `ts.x - s v`.
+    pub minus: MinimumFound,
+    /// Minimum reached from `ts.x + s v`.
+    pub plus: MinimumFound,
+    /// Both sides reached the same minimum (kept, flagged: a degenerate rearrangement).
+    pub same_minimum: bool,
+}
+
+/// Why verification failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum VerifyError {
+    /// Eigenvector-following failed or found the wrong index.
+    #[error("transition-state search: {0}")]
+    Ts(#[from] TsFailure),
+    /// No push-off up to `max_push_off` lowered the energy (flat direction).
+    #[error("push-off did not lower the energy")]
+    PushOffFailed,
+    /// A quench did not converge to a minimum (or kept ending on saddles).
+    #[error("minimisation did not reach a minimum")]
+    MinimisationFailed,
+    /// Eigen-solver failure while checking a minimum.
+    #[error("eigen-solver: {0}")]
+    Eigen(#[from] EigenError),
+    /// L-BFGS, Newton or band settings were refused.
+    #[error("invalid parameters: {0}")]
+    InvalidParameters(#[from] OptimError),
+}
+
+/// Counts kept across candidates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerifyStats {
+    /// Candidates given to verification.
+    pub candidates: usize,
+    /// Verified (index 1, both sides minimised).
+    pub accepted: usize,
+    /// Rejected because the refined point had index 2 or more.
+    pub rejected_higher_index: usize,
+    /// Rejected because the refined point was a minimum.
+    pub rejected_no_negative: usize,
+    /// Searches stopped by the climb limits of [`HefParams`] (no saddle within reach).
+    pub climb_limit: usize,
+    /// Other failures (step limit, non-finite, push-off or quench failure).
+    pub failed: usize,
+    /// Converged transition states already known (up to symmetry), not verified again.
+    pub duplicates: usize,
+}
+
+impl VerifyStats {
+    /// Counts a failed eigenvector-following search.
+    pub fn count_failure(&mut self, e: &TsFailure) {
+        match e {
+            TsFailure::TooManyNegativeEigenvalues { .. } => self.rejected_higher_index += 1,
+            TsFailure::NoNegativeEigenvalue => self.rejected_no_negative += 1,
+            TsFailure::ClimbLimit => self.climb_limit += 1,
+            _ => self.failed += 1,
+        }
+    }
+
+    /// Adds another set of counts.
+    pub fn merge(&mut self, o: &VerifyStats) {
+        self.candidates += o.candidates;
+        self.accepted += o.accepted;
+        self.rejected_higher_index += o.rejected_higher_index;
+        self.rejected_no_negative += o.rejected_no_negative;
+        self.climb_limit += o.climb_limit;
+        self.failed += o.failed;
+        self.duplicates += o.duplicates;
+    }
+}
+
+/// Same stationary point: energies within `energy_tol * max(1, |E|)` and aligned distance
+/// below `dist_tol`.
+pub fn same_point<A: Alignment + ?Sized>(
+    align: &A,
+    xa: &[f64],
+    ea: f64,
+    xb: &[f64],
+    eb: f64,
+    energy_tol: f64,
+    dist_tol: f64,
+) -> bool {
+    (ea - eb).abs() <= energy_tol * ea.abs().max(eb.abs()).max(1.0)
+        && align.align(xa, xb).0 < dist_tol
+}
+
+/// Push off from `x` (energy `e`) along `sign * v`, doubling the length from
+/// `initial_push_off` until the energy is clearly below `e`.
+fn push_off<O: HessianObjective + ?Sized>(
+    obj: &mut O,
+    x: &[f64],
+    e: f64,
+    v: &[f64],
+    sign: f64,
+    params: &VerifyParams,
+) -> Option<Vec<f64>> {
+    let threshold = e - params.push_off_energy_drop * e.abs().max(1.0);
+    let mut s = params.initial_push_off;
+    let mut xt = vec![0.0; x.len()];
+    while s <= params.max_push_off * (1.0 + 1e-12) {
+        for i in 0..x.len() {
+            xt[i] = x[i] + sign * s * v[i];
+        }
+        let et = obj.energy(&xt);
+        if et.is_finite() && et < threshold {
+            return Some(xt);
+        }
+        s *= 2.0;
+    }
+    None
+}
+
+fn eigen_check<O: HessianObjective + ?Sized>(
+    obj: &mut O,
+    x: &[f64],
+    params: &VerifyParams,
+) -> Result<crate::eigen::SortedEigen, EigenError> {
+    let k = match params.hef.eigen.method {
+        EigenMethod::Exact => obj.dim(),
+        EigenMethod::Lanczos => 2,
+    };
+    lowest_eigenpairs(obj, x, k, None, &params.hef.eigen)
+}
+
+/// Quench from `x0` to a minimum: L-BFGS, then `polish_minimum` (L-BFGS + Newton), then a
+/// Hessian check. A quench that stopped on a saddle is pushed off along its negative mode both
+/// ways and re-quenched (the lower result kept), so a saddle is never reported as a minimum.
+pub fn minimise_to_minimum<O: HessianObjective + ?Sized>(
+    obj: &mut O,
+    x0: &[f64],
+    params: &VerifyParams,
+) -> Result<MinimumFound, VerifyError> {
+    let mut lbfgs = Lbfgs::new(params.lbfgs.clone())?;
+    params.newton.validate()?;
+    let quench = |obj: &mut O, lbfgs: &mut Lbfgs, x: &[f64]| {
+        let r = lbfgs.minimize(obj, x);
+        let r = polish_minimum(obj, &r.x, lbfgs, &params.newton);
+        (r.energy.is_finite() && r.rms_gradient <= params.newton.rms_gradient_tolerance)
+            .then_some(r)
+    };
+    let mut current = quench(obj, &mut lbfgs, x0).ok_or(VerifyError::MinimisationFailed)?;
+    for _ in 0..=params.max_saddle_escapes {
+        let eig = eigen_check(obj, &current.x, params)?;
+        if hessian_index(&eig.eigenvalues, params.hef.eigenvalue_cutoff) == 0 {
+            return Ok(MinimumFound {
+                x: current.x,
+                energy: current.energy,
+                rms_gradient: current.rms_gradient,
+                eigenvalues: eig.eigenvalues,
+            });
+        }
+        let v = eig.vector(0);
+        let mut best: Option<MinimizeResult> = None;
+        for sign in [1.0, -1.0] {
+            if let Some(xs) = push_off(obj, &current.x, current.energy, &v, sign, params) {
+                if let Some(r) = quench(obj, &mut lbfgs, &xs) {
+                    if best.as_ref().is_none_or(|b| r.energy < b.energy) {
+                        best = Some(r);
+                    }
+                }
+            }
+        }
+        current = best.ok_or(VerifyError::MinimisationFailed)?;
+    }
+    Err(VerifyError::MinimisationFailed)
+}
+
+/// Push off a verified transition state along `-v` and `+v` and minimise both sides.
+pub fn push_off_and_minimise<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
+    obj: &mut O,
+    ts: TransitionState,
+    align: &A,
+    params: &VerifyParams,
+) -> Result<Path, VerifyError> {
+    let mut sides = Vec::with_capacity(2);
+    for sign in [-1.0, 1.0] {
+        let xs = push_off(obj, &ts.x, ts.energy, &ts.eigenvector, sign, params)
+            .ok_or(VerifyError::PushOffFailed)?;
+        sides.push(minimise_to_minimum(obj, &xs, params)?);
+    }
+    let plus = sides.pop().expect("two sides");
+    let minus = sides.pop().expect("two sides");
+    let same_minimum = same_point(
+        align,
+        &minus.x,
+        minus.energy,
+        &plus.x,
+        plus.energy,
+        params.energy_tolerance,
+        params.distance_tolerance,
+    );
+    Ok(Path {
+        ts,
+        minus,
+        plus,
+        same_minimum,
+    })
+}
+
+/// Verify a candidate: refine by eigenvector-following from `x0` (optionally along
+/// `direction`), accept only index 1, then push off and minimise both sides. Outcomes are
+/// counted in `stats` (index-2+ candidates in `rejected_higher_index`).
+pub fn verify_candidate<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
+    obj: &mut O,
+    x0: &[f64],
+    direction: Option<&[f64]>,
+    align: &A,
+    params: &VerifyParams,
+    stats: &mut VerifyStats,
+) -> Result<Path, VerifyError> {
+    stats.candidates += 1;
+    let ts = match find_transition_state(obj, x0, direction, &params.hef) {
+        Ok(ts) => ts,
+        Err(e) => {
+            stats.count_failure(&e);
+            return Err(e.into());
+        }
+    };
+    match push_off_and_minimise(obj, ts, align, params) {
+        Ok(p) => {
+            stats.accepted += 1;
+            Ok(p)
+        }
+        Err(e) => {
+            stats.failed += 1;
+            Err(e)
+        }
+    }
+}

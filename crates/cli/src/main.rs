@@ -5,8 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod analysis;
 mod common;
+mod csvio;
 mod eval;
+mod landscape;
 mod minima;
 mod ts;
 
@@ -32,6 +35,21 @@ enum Command {
     Ts(ts::TsArgs),
     /// Double-ended connection (DNEB + eigenvector-following) between two minima of a minima CSV.
     Connect(ts::ConnectArgs),
+    /// Map a landscape into a database until saturation: basin-hopping, single-ended and
+    /// double-ended transition-state searches, in cycles; resumes an interrupted run.
+    Explore(landscape::ExploreArgs),
+    /// Write a landscape database as CSV (minima.csv, ts.csv) or PATHSAMPLE files.
+    Export(landscape::ExportArgs),
+    /// Read PATHSAMPLE files (min.data, ts.data, points.min, points.ts) into a database.
+    Import(landscape::ImportArgs),
+    /// Disconnectivity graph of a landscape database: exact merge tree, SVG drawing and CSV
+    /// segments.
+    Dgraph(analysis::DgraphArgs),
+    /// Embed every stationary point of an N_h database in N_h + 1 (extra node zero): energy,
+    /// gradient, Hessian index before and after, and whether the larger database has it.
+    Embed(analysis::EmbedArgs),
+    /// Classification, input-noise sensitivity and counts of a landscape database.
+    Analyse(analysis::AnalyseArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +59,12 @@ fn main() -> ExitCode {
         Command::Minima(args) => minima::run(args),
         Command::Ts(args) => ts::run_ts(args),
         Command::Connect(args) => ts::run_connect(args),
+        Command::Explore(args) => landscape::run_explore(args),
+        Command::Export(args) => landscape::run_export(args),
+        Command::Import(args) => landscape::run_import(args),
+        Command::Dgraph(args) => analysis::run_dgraph(args),
+        Command::Embed(args) => analysis::run_embed(args),
+        Command::Analyse(args) => analysis::run_analyse(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -67,6 +67,13 @@ CREATE TABLE searches (
     outcome TEXT    NOT NULL
 );
 CREATE INDEX searches_key ON searches (method, min1, min2);
+CREATE TABLE cycles (
+    cycle        INTEGER PRIMARY KEY,
+    minima_start INTEGER NOT NULL,
+    ts_start     INTEGER NOT NULL,
+    minima_end   INTEGER,
+    ts_end       INTEGER
+);
 ";
 
 /// Which landscape a database holds: the data set, the network and its loss.
@@ -569,12 +576,74 @@ impl LandscapeDb {
         )? as usize)
     }
 
+    /// How many searches of `method` were recorded with this second minimum (any first one).
+    pub fn searches_towards(&self, method: SearchMethod, min2: i64) -> Result<usize, LandscapeError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM searches WHERE method = ?1 AND min2 = ?2",
+            params![method.as_str(), min2],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+
     /// Number of searches of any kind in the log.
     pub fn count_searches(&self) -> Result<usize, LandscapeError> {
         Ok(self
             .conn
             .query_row("SELECT count(*) FROM searches", [], |r| r.get::<_, i64>(0))?
             as usize)
+    }
+}
+
+/// Bookkeeping of one exploration cycle: counts when it started and, once finished, when it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CycleRecord {
+    pub cycle: i64,
+    pub minima_start: usize,
+    pub ts_start: usize,
+    /// `None` while the cycle is unfinished (e.g. the run was killed during it).
+    pub end: Option<(usize, usize)>,
+}
+
+impl LandscapeDb {
+    /// Records the start of exploration cycle `cycle` (idempotent: a restarted cycle keeps its
+    /// original start counts, so points found before a kill still count as the cycle's).
+    pub fn begin_cycle(&self, cycle: i64) -> Result<CycleRecord, LandscapeError> {
+        let (m, t) = (self.count_minima()?, self.count_transition_states()?);
+        self.conn.execute(
+            "INSERT OR IGNORE INTO cycles (cycle, minima_start, ts_start) VALUES (?1, ?2, ?3)",
+            params![cycle, m as i64, t as i64],
+        )?;
+        Ok(self.cycles()?.into_iter().find(|c| c.cycle == cycle).expect("just inserted"))
+    }
+
+    /// Marks cycle `cycle` finished with the current counts.
+    pub fn end_cycle(&self, cycle: i64) -> Result<CycleRecord, LandscapeError> {
+        let (m, t) = (self.count_minima()?, self.count_transition_states()?);
+        self.conn.execute(
+            "UPDATE cycles SET minima_end = ?2, ts_end = ?3 WHERE cycle = ?1",
+            params![cycle, m as i64, t as i64],
+        )?;
+        Ok(self.cycles()?.into_iter().find(|c| c.cycle == cycle).expect("cycle begun"))
+    }
+
+    /// All cycles, in order.
+    pub fn cycles(&self) -> Result<Vec<CycleRecord>, LandscapeError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT cycle, minima_start, ts_start, minima_end, ts_end FROM cycles ORDER BY cycle",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let end: (Option<i64>, Option<i64>) = (r.get(3)?, r.get(4)?);
+            Ok(CycleRecord {
+                cycle: r.get(0)?,
+                minima_start: r.get::<_, i64>(1)? as usize,
+                ts_start: r.get::<_, i64>(2)? as usize,
+                end: match end {
+                    (Some(m), Some(t)) => Some((m as usize, t as usize)),
+                    _ => None,
+                },
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 

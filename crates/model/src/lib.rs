@@ -36,6 +36,8 @@ pub mod symmetry;
 
 pub use dataset::Dataset;
 pub use error::{DataError, ModelError};
-pub use loss::{classify, rms, sorted_eigenvalues, Loss, PointPrediction};
+pub use loss::{
+    classify, is_correct, rms, sorted_eigenvalues, Loss, PointPrediction, TIE_TOLERANCE,
+};
 pub use network::Network;
 pub use symmetry::{Alignment, SymmetryOp};

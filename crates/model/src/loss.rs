@@ -35,7 +35,8 @@ pub struct PointPrediction {
     pub probabilities: Vec<f64>,
     /// The class with the highest probability (lowest index on ties).
     pub predicted: usize,
-    /// True when the true class has strictly the highest probability (a tie is wrong).
+    /// True when the true class has the highest probability by more than [`TIE_TOLERANCE`]
+    /// (a tie, or a numerical near-tie, is wrong).
     pub correct: bool,
 }
 
@@ -417,14 +418,7 @@ impl Loss {
         for d in 0..self.data.len() {
             forward(&self.net, w, self.data.input(d), &mut self.s);
             let c = self.data.label(d);
-            let pc = self.s.p[c];
-            if self
-                .s
-                .p
-                .iter()
-                .enumerate()
-                .all(|(i, &pi)| i == c || pi < pc)
-            {
+            if is_correct(&self.s.p, c) {
                 n += 1;
             }
         }
@@ -473,6 +467,22 @@ pub fn sorted_eigenvalues(m: DMatrix<f64>) -> Option<Vec<f64>> {
     Some(ev)
 }
 
+/// Probability differences up to this count as ties. Stationary points are stored converged to
+/// RMS gradient 1e-10, so a point that sits exactly on the decision boundary (W = 0, where every
+/// p = 1/2) comes out of the polish with margins of ~1e-12 of either sign; 1e-9 is far above that
+/// noise and far below any margin that means something.
+pub const TIE_TOLERANCE: f64 = 1e-9;
+
+/// True when class `c` has the highest probability by more than [`TIE_TOLERANCE`] (a tie counts
+/// as wrong).
+pub fn is_correct(probabilities: &[f64], c: usize) -> bool {
+    let pc = probabilities[c];
+    probabilities
+        .iter()
+        .enumerate()
+        .all(|(i, &pi)| i == c || pi < pc - TIE_TOLERANCE)
+}
+
 /// Turns probabilities into a prediction for true class `c`.
 pub fn classify(probabilities: Vec<f64>, c: usize) -> PointPrediction {
     let mut predicted = 0;
@@ -481,11 +491,7 @@ pub fn classify(probabilities: Vec<f64>, c: usize) -> PointPrediction {
             predicted = i;
         }
     }
-    let pc = probabilities[c];
-    let correct = probabilities
-        .iter()
-        .enumerate()
-        .all(|(i, &pi)| i == c || pi < pc);
+    let correct = is_correct(&probabilities, c);
     PointPrediction {
         probabilities,
         predicted,

@@ -209,7 +209,10 @@ fn same_minimum_paths_are_flagged() {
         .iter()
         .filter(|t| t.same_minimum)
         .collect();
-    assert!(!same.is_empty(), "seed 1, k = 4 has a degenerate path (measured: E = 0.5411)");
+    assert!(
+        !same.is_empty(),
+        "seed 1, k = 4 has a degenerate path (measured: E = 0.5411)"
+    );
     for t in same {
         assert_eq!(t.minus, t.plus);
         assert_true_ts(&mut loss, &t.ts);

@@ -1,0 +1,243 @@
+//! Embedding the stationary points of an N_h landscape in the N_h + 1 landscape.
+//!
+//! A hidden node whose in-weights, bias and out-weights are all zero changes neither the outputs
+//! (tanh 0 = 0) nor the regulariser, and the gradient with respect to its weights vanishes
+//! ([`nnscape_model::embedding`]). So every stationary point of the N_h loss is a stationary
+//! point of the N_h + 1 loss at the same energy. Its Hessian index can grow; here is by how much.
+//!
+//! Write the extra node's parameters as u = (w_h[j][0..N_in], b_h[j]) (in-weights and bias: the
+//! bias is an in-weight on a constant input 1, so let x~ = (x, 1)) and v = w_o[0..N_out][j]. With
+//! residuals r_i = p_i - delta_{i,c} and h_j = tanh(a_j) = 0, h'_j = 1, h''_j = 0 at a_j = 0:
+//!
+//! - dE/dv_i = (1/N) sum_d r_i h_j: a second derivative by any parameter outside the node meets
+//!   the factor h_j = 0 or dh_j/dtheta = 0, and by v_i' it is (1/N) sum_d (dr_i/dv_i') h_j = 0.
+//!   So the v-v block is 2 lambda I.
+//! - dE/du_k = (1/N) sum_d h'_j x~_k sum_i r_i v_i: every second derivative carries a factor
+//!   v = 0 except the one through v itself, so the u-u block is 2 lambda I (0 for the bias under
+//!   NOREGBIAS) and the blocks between the node and the rest of the network vanish.
+//! - d2E/dv_i du_k = (1/N) sum_d r_i h'_j x~_k = (1/N) sum_d r_i x~_k =: C_ik.
+//!
+//! The Hessian of the embedded point is therefore block diagonal: the N_h Hessian, and for the
+//! new node M = [[2 lambda I, C^T], [C, 2 lambda I]] (C is N_out x (N_in + 1)), whose eigenvalues
+//! are 2 lambda +/- sigma_i(C) for the singular values sigma_i of C, and 2 lambda for the
+//! remaining |N_in + 1 - N_out| directions. The embedded index is the small index plus the
+//! number of singular values of C above 2 lambda (beyond the eigenvalue cut-off). Because
+//! sum_i r_i = 0, the rows of C sum to zero and C has rank at most N_out - 1: with two classes
+//! the index grows by at most one. (With regularised biases the bias column of C is
+//! (1/N) sum_d r_i = -2 lambda b_o[i] at a stationary point of the smaller network, from
+//! dE/db_o = 0.)
+//! [`zero_node_block`] computes M; the tests check its spectrum against a direct
+//! eigendecomposition of the embedded Hessian.
+
+use std::io::Write;
+
+use nalgebra::DMatrix;
+
+use nnscape_landscape::LandscapeDb;
+use nnscape_model::{embedding, rms, Dataset, Loss};
+
+use crate::{all_points, check_dataset, landscape_loss, AnalysisError, PointKind};
+
+/// Settings of the embedding analysis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EmbedParams {
+    /// Eigenvalues below -cutoff count in the Hessian index (PATHSAMPLE EVCUT, 1e-7, as the
+    /// landscape database uses).
+    pub eigenvalue_cutoff: f64,
+}
+
+impl Default for EmbedParams {
+    fn default() -> Self {
+        Self {
+            eigenvalue_cutoff: nnscape_landscape::DEFAULT_EIGENVALUE_CUTOFF,
+        }
+    }
+}
+
+/// The Hessian block of an all-zero extra hidden node (see the module documentation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZeroNodeBlock {
+    /// C: N_out x (N_in + 1), C_ik = (1/N) sum_d r_i x~_k (last column: the bias input 1).
+    pub c: DMatrix<f64>,
+    /// The block M in the node's parameter order (in-weights, bias, out-weights).
+    pub matrix: DMatrix<f64>,
+    /// Singular values of C, descending.
+    pub singular_values: Vec<f64>,
+    /// Eigenvalues of M, ascending.
+    pub eigenvalues: Vec<f64>,
+}
+
+impl ZeroNodeBlock {
+    /// Negative eigenvalues (below -cutoff) the extra node adds to the Hessian index.
+    pub fn index_increase(&self, cutoff: f64) -> usize {
+        self.eigenvalues.iter().filter(|&&e| e < -cutoff).count()
+    }
+}
+
+/// The Hessian block that an all-zero hidden node adds when the N_h point `w` of `loss` is
+/// embedded in N_h + 1.
+pub fn zero_node_block(loss: &mut Loss, w: &[f64]) -> Result<ZeroNodeBlock, AnalysisError> {
+    let net = *loss.network();
+    net.check_params(w)?;
+    let data = loss.dataset().clone();
+    let (n_in, n_out) = (net.n_in(), net.n_out());
+    let mut c = DMatrix::zeros(n_out, n_in + 1);
+    let mut p = vec![0.0; n_out];
+    let inv_n = 1.0 / data.len() as f64;
+    for d in 0..data.len() {
+        loss.probabilities_into(w, data.input(d), &mut p);
+        for i in 0..n_out {
+            let r = p[i] - if i == data.label(d) { 1.0 } else { 0.0 };
+            for k in 0..n_in {
+                c[(i, k)] += inv_n * r * data.input(d)[k];
+            }
+            c[(i, n_in)] += inv_n * r;
+        }
+    }
+    let two_lambda = 2.0 * net.lambda();
+    let bias_diag = if net.regularises_biases() {
+        two_lambda
+    } else {
+        0.0
+    };
+    let m = n_in + 1 + n_out;
+    let mut matrix = DMatrix::zeros(m, m);
+    for k in 0..n_in {
+        matrix[(k, k)] = two_lambda;
+    }
+    matrix[(n_in, n_in)] = bias_diag;
+    for i in 0..n_out {
+        matrix[(n_in + 1 + i, n_in + 1 + i)] = two_lambda;
+        for k in 0..=n_in {
+            matrix[(k, n_in + 1 + i)] = c[(i, k)];
+            matrix[(n_in + 1 + i, k)] = c[(i, k)];
+        }
+    }
+    let mut singular_values: Vec<f64> = c.clone().singular_values().iter().copied().collect();
+    singular_values.sort_by(|a, b| b.total_cmp(a));
+    let eigenvalues =
+        nnscape_model::sorted_eigenvalues(matrix.clone()).ok_or(AnalysisError::Eigen)?;
+    Ok(ZeroNodeBlock {
+        c,
+        matrix,
+        singular_values,
+        eigenvalues,
+    })
+}
+
+/// What became of one stationary point of the smaller landscape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmbedRow {
+    pub kind: PointKind,
+    /// Id in the smaller database.
+    pub id: i64,
+    /// Energy in the smaller network.
+    pub energy: f64,
+    /// Energy of the embedded point in the larger network (equal to `energy` up to round-off).
+    pub energy_embedded: f64,
+    /// RMS gradient of the embedded point in the larger network.
+    pub rms_gradient_embedded: f64,
+    /// Hessian index in the smaller network (recomputed, same cut-off).
+    pub index_small: usize,
+    /// Hessian index of the embedded point (direct eigendecomposition of the larger Hessian).
+    pub index_large: usize,
+    /// The index the zero-node block predicts: `index_small + block.index_increase(cutoff)`.
+    pub index_predicted: usize,
+    /// `None`: no larger database given. `Some(None)`: not in it (or its index is neither 0 nor
+    /// 1, so it cannot be stored there). `Some(Some(id))`: the id of the matching record.
+    pub found_in_larger: Option<Option<i64>>,
+}
+
+/// Embeds every stationary point of `small` (extra node appended last) and looks each up in
+/// `larger` when given.
+pub fn embed_landscape(
+    small: &LandscapeDb,
+    larger: Option<&LandscapeDb>,
+    dataset: &Dataset,
+    params: &EmbedParams,
+) -> Result<Vec<EmbedRow>, AnalysisError> {
+    let mut loss_small = landscape_loss(small, dataset)?;
+    let big_net = small
+        .network()
+        .with_hidden(small.network().n_hidden() + 1)?;
+    if let Some(larger) = larger {
+        check_dataset(larger.identity(), dataset)?;
+        if *larger.network() != big_net {
+            return Err(AnalysisError::NotTheLargerLandscape(format!(
+                "expected {big_net:?}, found {:?}",
+                larger.network()
+            )));
+        }
+    }
+    let mut loss_big = Loss::new(big_net, dataset.clone())?;
+    let cutoff = params.eigenvalue_cutoff;
+    let index = |ev: &[f64]| ev.iter().filter(|&&e| e < -cutoff).count();
+    let mut rows = Vec::new();
+    for p in all_points(small)? {
+        let ev_small = loss_small
+            .hessian_eigenvalues(&p.params)
+            .ok_or(AnalysisError::Eigen)?;
+        let block = zero_node_block(&mut loss_small, &p.params)?;
+        let (_, w_big) = embedding::embed(small.network(), &p.params, small.network().n_hidden())?;
+        let mut grad = vec![0.0; w_big.len()];
+        let energy_embedded = loss_big.energy_gradient(&w_big, &mut grad);
+        let ev_big = loss_big
+            .hessian_eigenvalues(&w_big)
+            .ok_or(AnalysisError::Eigen)?;
+        let index_large = index(&ev_big);
+        let found_in_larger = match larger {
+            None => None,
+            Some(db) => Some(match index_large {
+                0 => db.find_minimum(energy_embedded, &w_big)?,
+                1 => db.find_transition_state(energy_embedded, &w_big)?,
+                _ => None,
+            }),
+        };
+        let index_small = index(&ev_small);
+        rows.push(EmbedRow {
+            kind: p.kind,
+            id: p.id,
+            energy: p.energy,
+            energy_embedded,
+            rms_gradient_embedded: rms(&grad),
+            index_small,
+            index_large,
+            index_predicted: index_small + block.index_increase(cutoff),
+            found_in_larger,
+        });
+    }
+    Ok(rows)
+}
+
+/// CSV: `kind,id,energy,rms_gradient_embedded,index_small,index_large,found_in_larger`.
+/// `found_in_larger` is the id in the larger database, `none` when absent, and empty when no
+/// larger database was given.
+pub fn write_embed_csv(rows: &[EmbedRow], out: impl Write) -> Result<(), AnalysisError> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "kind",
+        "id",
+        "energy",
+        "rms_gradient_embedded",
+        "index_small",
+        "index_large",
+        "found_in_larger",
+    ])?;
+    for r in rows {
+        w.write_record([
+            r.kind.as_str().to_owned(),
+            r.id.to_string(),
+            format!("{:.17e}", r.energy_embedded),
+            format!("{:e}", r.rms_gradient_embedded),
+            r.index_small.to_string(),
+            r.index_large.to_string(),
+            match r.found_in_larger {
+                None => String::new(),
+                Some(None) => "none".into(),
+                Some(Some(id)) => id.to_string(),
+            },
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

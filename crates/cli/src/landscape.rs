@@ -1,0 +1,251 @@
+//! `nnscape explore`, `export` and `import`: the landscape database from the command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nnscape_landscape::{
+    explore, pathsample, DedupSettings, ExploreParams, LandscapeDb, LandscapeIdentity,
+    StationaryPoint,
+};
+
+use crate::common::NetworkArgs;
+use crate::csvio::{write_points_csv, PointRow};
+
+#[derive(Debug, clap::Args)]
+pub struct ExploreArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Landscape database (SQLite); created if missing, resumed if it exists.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Master seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Stop after this many cycles.
+    #[arg(long)]
+    pub max_cycles: Option<usize>,
+    /// Stop after this many seconds (checked between batches of searches).
+    #[arg(long)]
+    pub max_seconds: Option<f64>,
+    /// Stop after this many single- and double-ended searches.
+    #[arg(long)]
+    pub max_searches: Option<usize>,
+    /// Basin-hopping saturation: stop a cycle's basin-hopping after this many quenches without
+    /// a new minimum.
+    #[arg(long)]
+    pub saturate: Option<usize>,
+    /// Lowest Hessian modes followed from each minimum in single-ended searches.
+    #[arg(long)]
+    pub modes: Option<usize>,
+}
+
+impl ExploreArgs {
+    pub fn params(&self) -> Result<ExploreParams> {
+        let mut p = ExploreParams {
+            seed: self.seed,
+            ..ExploreParams::default()
+        };
+        if let Some(c) = self.max_cycles {
+            p.max_cycles = c;
+        }
+        if let Some(s) = self.max_seconds {
+            anyhow::ensure!(
+                s.is_finite() && s > 0.0,
+                "--max-seconds must be positive, got {s}"
+            );
+            p.max_time = Some(Duration::from_secs_f64(s));
+        }
+        p.max_searches = self.max_searches;
+        if let Some(k) = self.saturate {
+            if let nnscape_optim::Stop::Saturation { max_steps, .. } = p.basin_hopping.stop {
+                p.basin_hopping.stop = nnscape_optim::Stop::Saturation {
+                    no_new_for: k,
+                    max_steps,
+                };
+            }
+        }
+        if let Some(k) = self.modes {
+            p.single_ended_modes = k;
+        }
+        p.validate()?;
+        Ok(p)
+    }
+}
+
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        anyhow::ensure!(t >= 1, "--threads must be at least 1");
+        b = b.num_threads(t);
+    }
+    b.build().context("starting the worker threads")
+}
+
+pub fn run_explore(args: &ExploreArgs) -> Result<()> {
+    let loss = args.network.loss()?;
+    let params = args.params()?;
+    let identity = LandscapeIdentity::of(&loss);
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+    };
+    bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")?);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let pool = thread_pool(args.threads)?;
+    // The database connection is not Sync: open it on the pool's calling thread.
+    let (report, db_identity) = pool.install(|| -> Result<_> {
+        let db = LandscapeDb::open_or_create(&args.db, &identity, DedupSettings::default())?;
+        let report = explore(&db, &loss, &params, |p| {
+            bar.set_message(format!(
+                "cycle {} {:<13} minima {:>6}  transition states {:>6}  connected {:>5.1}%  lowest E {}",
+                p.cycle,
+                p.phase.to_string(),
+                p.minima,
+                p.transition_states,
+                100.0 * p.connected_fraction,
+                p.lowest_energy.map_or("-".into(), |e| format!("{e:.10}")),
+            ))
+        })?;
+        Ok((report, db.identity().clone()))
+    })?;
+    bar.finish_and_clear();
+    let s = &report.summary;
+    println!("landscape      {}", args.db.display());
+    println!(
+        "network        N_in {} N_h {} N_out {} lambda {} biases regularised {}",
+        db_identity.n_in,
+        db_identity.n_hidden,
+        db_identity.n_out,
+        db_identity.lambda,
+        db_identity.regularise_biases
+    );
+    println!("minima         {} (up to symmetry)", s.minima);
+    println!("transition st. {} (up to symmetry)", s.transition_states);
+    if let Some((id, e)) = s.global_minimum {
+        println!("global minimum id {id}, energy {e}");
+    }
+    println!(
+        "all correct    {} minima classify every training point correctly",
+        s.minima_all_correct
+    );
+    println!(
+        "connected      {} ({} of {} minima joined to the global minimum)",
+        if s.connected { "yes" } else { "no" },
+        s.connected_minima,
+        s.minima
+    );
+    println!(
+        "stopped        {} after {} cycle(s), {} searches this run, {:.1} s",
+        report.stop, report.cycles, report.searches, report.seconds
+    );
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("format").required(true).multiple(true)))]
+pub struct ExportArgs {
+    /// Landscape database to read.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Write minima.csv and ts.csv into this folder.
+    #[arg(long, value_name = "DIR", group = "format")]
+    pub csv: Option<PathBuf>,
+    /// Write PATHSAMPLE's min.data, ts.data, points.min, points.ts into this folder.
+    #[arg(long, value_name = "DIR", group = "format")]
+    pub pathsample: Option<PathBuf>,
+}
+
+fn row(id: i64, p: &StationaryPoint, link: Option<(i64, i64)>) -> PointRow<'_> {
+    PointRow {
+        id,
+        energy: p.energy,
+        rms_gradient: p.rms_gradient,
+        index: p.hessian_index,
+        n_correct: p.n_correct,
+        link,
+        params: &p.params,
+    }
+}
+
+pub fn run_export(args: &ExportArgs) -> Result<()> {
+    let db = LandscapeDb::open_existing(&args.db)?;
+    let n = db.network().n_params();
+    if let Some(dir) = &args.csv {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let minima = db.minima()?;
+        let tss = db.transition_states()?;
+        let create = |name: &str| -> Result<std::io::BufWriter<std::fs::File>> {
+            let p = dir.join(name);
+            Ok(std::io::BufWriter::new(
+                std::fs::File::create(&p).with_context(|| format!("creating {}", p.display()))?,
+            ))
+        };
+        write_points_csv(
+            create("minima.csv")?,
+            n,
+            false,
+            minima.iter().map(|m| row(m.id, &m.point, None)),
+        )?;
+        write_points_csv(
+            create("ts.csv")?,
+            n,
+            true,
+            tss.iter().map(|t| row(t.id, &t.point, Some((t.min1, t.min2)))),
+        )?;
+        println!(
+            "wrote {} minima and {} transition states to {}",
+            minima.len(),
+            tss.len(),
+            dir.display()
+        );
+    }
+    if let Some(dir) = &args.pathsample {
+        let (m, t) = pathsample::export(&db, dir)?;
+        println!(
+            "wrote PATHSAMPLE files for {m} minima and {t} transition states to {}",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Landscape database to add to (created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Folder with PATHSAMPLE's min.data, points.min and (optionally) ts.data, points.ts.
+    #[arg(long, value_name = "DIR")]
+    pub pathsample: PathBuf,
+}
+
+pub fn run_import(args: &ImportArgs) -> Result<()> {
+    let mut loss = args.network.loss()?;
+    let db = LandscapeDb::open_or_create(
+        &args.db,
+        &LandscapeIdentity::of(&loss),
+        DedupSettings::default(),
+    )?;
+    let (m, t) = pathsample::import(
+        &db,
+        &mut loss,
+        &args.pathsample,
+        nnscape_landscape::DEFAULT_EIGENVALUE_CUTOFF,
+    )?;
+    println!(
+        "imported {m} new minima and {t} new transition states into {} (now {} and {})",
+        args.db.display(),
+        db.count_minima()?,
+        db.count_transition_states()?
+    );
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! `nnscape dgraph`, `nnscape embed` and `nnscape analyse` end to end on a small real N_h = 2
+//! XOR database built here (quenches from fixed starts plus single-ended searches).
+
+use std::path::Path;
+use std::process::Command;
+
+use nnscape_landscape::{DedupSettings, LandscapeDb, LandscapeIdentity, StationaryPoint};
+use nnscape_model::{Dataset, Loss, Network};
+use nnscape_ts::{
+    minimise_to_minimum, single_ended_paths, NetworkAlignment, SingleEndedParams, VerifyParams,
+};
+
+const LAMBDA: f64 = 1e-3;
+
+fn start(seed: u64) -> Vec<f64> {
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..12)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * 3.0
+        })
+        .collect()
+}
+
+/// Returns (number of minima, number of transition states).
+fn build_db(path: &Path) -> (usize, usize) {
+    let mut loss = Loss::new(Network::xor(2, LAMBDA).unwrap(), Dataset::xor()).unwrap();
+    let db = LandscapeDb::open_or_create(
+        path,
+        &LandscapeIdentity::of(&loss),
+        DedupSettings::default(),
+    )
+    .unwrap();
+    let vp = VerifyParams::default();
+    let mut lowest: Option<(f64, Vec<f64>)> = None;
+    for seed in 0..4 {
+        if let Ok(m) = minimise_to_minimum(&mut loss, &start(seed), &vp) {
+            let p = StationaryPoint::evaluate(&mut loss, &m.x, 1e-7).unwrap();
+            db.insert_minimum(&p).unwrap();
+            if lowest.as_ref().is_none_or(|l| m.energy < l.0) {
+                lowest = Some((m.energy, m.x));
+            }
+        }
+    }
+    let net = *loss.network();
+    let res = single_ended_paths(
+        &mut loss,
+        &lowest.unwrap().1,
+        4,
+        &NetworkAlignment::new(net),
+        &SingleEndedParams::default(),
+    );
+    for path in res.paths {
+        let ts = StationaryPoint::evaluate(&mut loss, &path.ts.x, 1e-7).unwrap();
+        let a = StationaryPoint::evaluate(&mut loss, &path.minus.x, 1e-7).unwrap();
+        let b = StationaryPoint::evaluate(&mut loss, &path.plus.x, 1e-7).unwrap();
+        if ts.hessian_index == 1 && a.hessian_index == 0 && b.hessian_index == 0 {
+            let (ia, _) = db.insert_minimum(&a).unwrap();
+            let (ib, _) = db.insert_minimum(&b).unwrap();
+            db.insert_transition_state(&ts, ia, ib).unwrap();
+        }
+    }
+    let counts = (
+        db.count_minima().unwrap(),
+        db.count_transition_states().unwrap(),
+    );
+    assert!(counts.0 >= 2 && counts.1 >= 1, "{counts:?}");
+    counts
+}
+
+fn nnscape(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_nnscape"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn dgraph_embed_and_analyse() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h2.sqlite");
+    let (n_min, n_ts) = build_db(&db);
+    let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let db = db.to_string_lossy().into_owned();
+
+    let out = nnscape(&[
+        "dgraph",
+        "--db",
+        &db,
+        "--svg",
+        &p("dg.svg"),
+        "--csv",
+        &p("dg.csv"),
+        "--levels",
+        "30",
+    ]);
+    assert!(out.contains("global minimum"), "{out}");
+    let svg = std::fs::read_to_string(p("dg.svg")).unwrap();
+    assert!(svg.starts_with("<svg"));
+    assert_eq!(svg.matches("class=\"leaf\"").count(), n_min);
+    let csv = std::fs::read_to_string(p("dg.csv")).unwrap();
+    assert_eq!(csv.lines().next().unwrap(), "x1,y1,x2,y2,minimum_id");
+    assert!(csv.lines().count() > n_min);
+
+    nnscape(&["embed", "--db", &db, "--csv", &p("embed.csv")]);
+    let csv = std::fs::read_to_string(p("embed.csv")).unwrap();
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "kind,id,energy,rms_gradient_embedded,index_small,index_large,found_in_larger"
+    );
+    assert_eq!(csv.lines().count(), 1 + n_min + n_ts);
+    assert_eq!(csv.lines().filter(|l| l.starts_with("min,")).count(), n_min);
+    assert_eq!(csv.lines().filter(|l| l.starts_with("ts,")).count(), n_ts);
+
+    // An empty N_h = 3 database: every lookup reports `none` (points of index >= 2 too: they
+    // cannot be stored there).
+    let h3 = p("h3.sqlite");
+    let loss3 = Loss::new(Network::xor(3, LAMBDA).unwrap(), Dataset::xor()).unwrap();
+    LandscapeDb::open_or_create(
+        &h3,
+        &LandscapeIdentity::of(&loss3),
+        DedupSettings::default(),
+    )
+    .unwrap();
+    nnscape(&[
+        "embed",
+        "--db",
+        &db,
+        "--into",
+        &h3,
+        "--csv",
+        &p("embed3.csv"),
+    ]);
+    let csv = std::fs::read_to_string(p("embed3.csv")).unwrap();
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(",none")), "{csv}");
+
+    let out_dir = p("analysis");
+    let out = nnscape(&[
+        "analyse",
+        "--db",
+        &db,
+        "--out",
+        &out_dir,
+        "--seed",
+        "7",
+        "--samples",
+        "20",
+    ]);
+    assert!(out.contains("transition states"), "{out}");
+    let read = |f: &str| std::fs::read_to_string(Path::new(&out_dir).join(f)).unwrap();
+    assert_eq!(read("counts.csv").lines().count(), 2);
+    assert_eq!(read("classification.csv").lines().count(), 1 + n_min + n_ts);
+    assert_eq!(
+        read("sensitivity.csv").lines().count(),
+        1 + 7 * (n_min + n_ts)
+    );
+
+    // The wrong data set is refused with a clear message.
+    let and = p("and.csv");
+    std::fs::write(&and, "x1,x2,label\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nnscape"))
+        .args(["dgraph", "--db", &db, "--csv", &p("x.csv"), "--data", &and])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("not the one this landscape was explored with"));
+}

@@ -1,0 +1,171 @@
+//! `nnscape ts` and `nnscape connect` end to end on XOR (N_h = 2, lambda = 1e-3).
+
+use std::process::Command;
+
+use nnscape_model::{Dataset, Loss, Network};
+use nnscape_ts::{minimise_to_minimum, same_point, NetworkAlignment, VerifyParams};
+
+/// Minima from fixed pseudo-random starts (a small LCG keeps the test free of rand).
+fn minima_csv(dir: &std::path::Path) -> std::path::PathBuf {
+    let net = Network::xor(2, 1e-3).unwrap();
+    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
+    let al = NetworkAlignment::new(net);
+    let vp = VerifyParams::default();
+    let mut state = 12345u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 11) as f64 / (1u64 << 53) as f64) * 6.0 - 3.0
+    };
+    let mut found: Vec<(f64, Vec<f64>)> = Vec::new();
+    for _ in 0..16 {
+        let x0: Vec<f64> = (0..net.n_params()).map(|_| next()).collect();
+        let m = minimise_to_minimum(&mut loss, &x0, &vp).unwrap();
+        if !found
+            .iter()
+            .any(|(e, x)| same_point(&al, x, *e, &m.x, m.energy, 1e-7, 1e-3))
+        {
+            found.push((m.energy, m.x));
+        }
+    }
+    assert!(found.len() >= 2);
+    let mut text = String::from("id,energy,rms_gradient,index,n_correct");
+    for i in 0..net.n_params() {
+        text.push_str(&format!(",w{i}"));
+    }
+    text.push('\n');
+    for (id, (e, x)) in found.iter().enumerate() {
+        text.push_str(&format!("{id},{e},0,0,4"));
+        for w in x {
+            text.push_str(&format!(",{w}"));
+        }
+        text.push('\n');
+    }
+    let path = dir.join("minima.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn nnscape(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_nnscape"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn ts_writes_verified_transition_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let minima = minima_csv(dir.path());
+    let csv = dir.path().join("ts.csv");
+    let out = nnscape(&[
+        "ts",
+        "--hidden",
+        "2",
+        "--lambda",
+        "1e-3",
+        "--from-minima",
+        minima.to_str().unwrap(),
+        "--k",
+        "4",
+        "--threads",
+        "2",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let mut expected = String::from("id,energy,rms_gradient,index,n_correct,min1,min2");
+    for i in 0..12 {
+        expected.push_str(&format!(",w{i}"));
+    }
+    assert_eq!(header, expected);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(!rows.is_empty(), "no transition state written");
+    let mut proper = 0;
+    for r in &rows {
+        assert_eq!(r.len(), 7 + 12);
+        assert_eq!(r[3], "1");
+        assert!(r[2].parse::<f64>().unwrap() <= 1e-10);
+        // min1 == min2 only for paths flagged as having the same minimum on both sides.
+        if r[5] != r[6] {
+            proper += 1;
+        }
+    }
+    assert!(proper >= 1);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        rows.iter().filter(|r| r[5] == r[6]).count(),
+        stdout.matches("(same minimum on both sides)").count()
+    );
+    let mins = std::fs::read_to_string(dir.path().join("ts_minima.csv")).unwrap();
+    assert!(mins.starts_with("id,energy,rms_gradient,index,n_correct,w0,"));
+    let ids: Vec<&str> = mins
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    for r in &rows {
+        assert!(ids.contains(&r[5]) && ids.contains(&r[6]));
+    }
+}
+
+#[test]
+fn wrong_column_count_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let minima = minima_csv(dir.path());
+    // N_h = 3 has 17 parameters: the 12-column file is refused with its name and line.
+    let out = nnscape(&[
+        "ts",
+        "--hidden",
+        "3",
+        "--lambda",
+        "1e-3",
+        "--from-minima",
+        minima.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("minima.csv:1") && err.contains("17"), "{err}");
+}
+
+#[test]
+fn connect_joins_two_minima() {
+    let dir = tempfile::tempdir().unwrap();
+    let minima = minima_csv(dir.path());
+    let csv = dir.path().join("c.csv");
+    let out = nnscape(&[
+        "connect",
+        "--hidden",
+        "2",
+        "--lambda",
+        "1e-3",
+        "--from-minima",
+        minima.to_str().unwrap(),
+        "--min1",
+        "0",
+        "--min2",
+        "1",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    for l in text.lines().skip(1) {
+        let r: Vec<&str> = l.split(',').collect();
+        assert_eq!(r.len(), 19);
+        assert_eq!(r[3], "1");
+    }
+    assert!(dir.path().join("c_minima.csv").exists());
+}

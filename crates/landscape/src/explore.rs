@@ -1,0 +1,631 @@
+//! The exploration driver: grows a landscape database until the landscape is mapped
+//! (PATHSAMPLE-style cycles of GMIN and OPTIM jobs).
+//!
+//! Each cycle:
+//! 1. basin-hopping until no new minimum appears in the last K quenches (from random starts in
+//!    the first cycle, from the minima found in the previous cycle afterwards);
+//! 2. single-ended transition-state searches from every minimum not yet searched (along its
+//!    lowest k Hessian eigenvectors, both directions);
+//! 3. double-ended connections from the global minimum to every minimum not yet connected to it;
+//!
+//! until a full cycle adds no new minimum and no new transition state (saturated), or a budget
+//! (cycles, time or searches) runs out.
+//!
+//! Durability: every point is committed as soon as its search is merged, and a search is logged
+//! only after its results are stored, so a killed run loses at most the searches in flight and
+//! rerunning the same command resumes (logged searches are not repeated; repeated points are
+//! deduplicated).
+//!
+//! Reproducibility: searches run in parallel (rayon) in batches of a fixed size and their
+//! results are stored in a fixed order, and basin-hopping merges its chains in chain order, so
+//! the database is the same for any number of threads. Only a time budget, which stops wherever
+//! the clock says, makes the result depend on the machine.
+
+use std::time::{Duration, Instant};
+
+use nnscape_model::{symmetry, Loss};
+use nnscape_optim::{basin_hopping_with, BasinHoppingParams, Stop};
+use nnscape_ts::{
+    connect, single_ended_paths, ConnectParams, MinimumFound, NetworkAlignment, Path,
+    SingleEndedParams, TransitionState,
+};
+use rayon::prelude::*;
+
+use crate::db::{LandscapeDb, SearchMethod};
+use crate::error::LandscapeError;
+use crate::point::{StationaryPoint, DEFAULT_EIGENVALUE_CUTOFF};
+
+/// Settings of [`explore`].
+#[derive(Debug, Clone)]
+pub struct ExploreParams {
+    /// Master seed; cycle c runs basin-hopping with a seed derived from (seed, c).
+    pub seed: u64,
+    /// Basin-hopping of step 1; its `seed` is overridden per cycle.
+    pub basin_hopping: BasinHoppingParams,
+    /// Number k of lowest Hessian modes followed (both ways) from each minimum.
+    pub single_ended_modes: usize,
+    pub single_ended: SingleEndedParams,
+    pub connect: ConnectParams,
+    /// A minimum not connected to the global minimum gets up to this many double-ended
+    /// connection attempts, each towards a different connected minimum (nearest first, by
+    /// symmetry-aware distance): the global minimum may be far while a neighbour is close.
+    pub connect_partners: usize,
+    /// At most this many cycles.
+    pub max_cycles: usize,
+    /// Wall-clock budget, checked between batches of searches.
+    pub max_time: Option<Duration>,
+    /// Budget of single- and double-ended searches (summed over this run).
+    pub max_searches: Option<usize>,
+    /// Searches per parallel batch. Fixed (not the thread count) so that results do not depend
+    /// on the number of threads.
+    pub batch_size: usize,
+    /// Zero-mode cut-off for Hessian indices (PATHSAMPLE EVCUT).
+    pub eigenvalue_cutoff: f64,
+}
+
+impl Default for ExploreParams {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            basin_hopping: BasinHoppingParams {
+                // Measured on XOR: from step 1.0 almost no quench leaves its minimum, so the
+                // saturation rule fires before the adaptive step has grown; a step of 3 escapes
+                // about half the time.
+                step: 3.0,
+                // GMIN-style saturation: stop when 400 consecutive quenches found nothing new;
+                // at most 2,000 steps per chain in one cycle.
+                stop: Stop::Saturation {
+                    no_new_for: 400,
+                    max_steps: 2_000,
+                },
+                ..BasinHoppingParams::default()
+            },
+            // Three softest modes both ways: six searches per minimum (pele's single-ended
+            // default follows the lowest mode; more modes find more of the saddles around it).
+            single_ended_modes: 3,
+            single_ended: SingleEndedParams::default(),
+            connect: ConnectParams {
+                // Connections are retried in later cycles, so each attempt is kept short.
+                max_attempts: 10,
+                ..ConnectParams::default()
+            },
+            connect_partners: 3,
+            max_cycles: 10,
+            max_time: None,
+            max_searches: None,
+            batch_size: 8,
+            eigenvalue_cutoff: DEFAULT_EIGENVALUE_CUTOFF,
+        }
+    }
+}
+
+impl ExploreParams {
+    pub fn validate(&self) -> Result<(), LandscapeError> {
+        let bad = |name: &'static str, value: String, reason: &'static str| {
+            Err(LandscapeError::InvalidSetting {
+                name,
+                value,
+                reason,
+            })
+        };
+        self.basin_hopping
+            .validate()
+            .map_err(|e| LandscapeError::InvalidSetting {
+                name: "basin_hopping",
+                value: e.to_string(),
+                reason: "invalid basin-hopping settings",
+            })?;
+        if self.single_ended_modes == 0 {
+            return bad("single_ended_modes", "0".into(), "must be at least 1");
+        }
+        if self.max_cycles == 0 {
+            return bad("max_cycles", "0".into(), "must be at least 1");
+        }
+        if self.connect_partners == 0 {
+            return bad("connect_partners", "0".into(), "must be at least 1");
+        }
+        if self.batch_size == 0 {
+            return bad("batch_size", "0".into(), "must be at least 1");
+        }
+        if !(self.eigenvalue_cutoff.is_finite() && self.eigenvalue_cutoff >= 0.0) {
+            return bad(
+                "eigenvalue_cutoff",
+                self.eigenvalue_cutoff.to_string(),
+                "must be finite and >= 0",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The phase an exploration is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    BasinHopping,
+    SingleEnded,
+    Connect,
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Phase::BasinHopping => "basin-hopping",
+            Phase::SingleEnded => "single-ended",
+            Phase::Connect => "connect",
+        })
+    }
+}
+
+/// What the progress callback is told.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExploreProgress {
+    pub cycle: i64,
+    pub phase: Phase,
+    pub minima: usize,
+    pub transition_states: usize,
+    /// Fraction of minima in the global minimum's connected component.
+    pub connected_fraction: f64,
+    pub lowest_energy: Option<f64>,
+    pub searches: usize,
+}
+
+/// Why an exploration stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// A full cycle added no minimum and no transition state.
+    Saturated,
+    /// `max_cycles` cycles ran without saturating.
+    MaxCycles,
+    TimeBudget,
+    SearchBudget,
+}
+
+impl StopReason {
+    pub fn is_saturated(self) -> bool {
+        self == StopReason::Saturated
+    }
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StopReason::Saturated => "saturated",
+            StopReason::MaxCycles => "cycle budget",
+            StopReason::TimeBudget => "time budget",
+            StopReason::SearchBudget => "search budget",
+        })
+    }
+}
+
+/// The state of a landscape database: counts up to symmetry and connectivity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LandscapeSummary {
+    pub minima: usize,
+    pub transition_states: usize,
+    /// (id, energy) of the lowest minimum.
+    pub global_minimum: Option<(i64, f64)>,
+    /// Minima classifying every training point correctly.
+    pub minima_all_correct: usize,
+    /// Minima in the global minimum's connected component.
+    pub connected_minima: usize,
+    /// True when every minimum is connected to the global minimum through stored transition
+    /// states.
+    pub connected: bool,
+}
+
+/// Outcome of [`explore`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExploreReport {
+    pub summary: LandscapeSummary,
+    pub stop: StopReason,
+    /// Cycles completed (including ones completed by earlier runs).
+    pub cycles: usize,
+    /// Searches made by this run.
+    pub searches: usize,
+    pub seconds: f64,
+}
+
+/// Union-find over minimum ids joined by transition states.
+struct Components {
+    parent: Vec<usize>,
+}
+
+impl Components {
+    fn new(db: &LandscapeDb) -> Result<(Self, Vec<i64>), LandscapeError> {
+        let ids: Vec<i64> = db.minima()?.iter().map(|m| m.id).collect();
+        let mut c = Components {
+            parent: (0..ids.len()).collect(),
+        };
+        let pos = |id: i64| ids.binary_search(&id).ok();
+        for t in db.transition_states()? {
+            if let (Some(a), Some(b)) = (pos(t.min1), pos(t.min2)) {
+                let (ra, rb) = (c.find(a), c.find(b));
+                c.parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+        Ok((c, ids))
+    }
+    fn find(&mut self, mut a: usize) -> usize {
+        while self.parent[a] != a {
+            self.parent[a] = self.parent[self.parent[a]];
+            a = self.parent[a];
+        }
+        a
+    }
+}
+
+/// Counts, global minimum and connectivity of a database.
+pub fn summarise(db: &LandscapeDb, n_data: usize) -> Result<LandscapeSummary, LandscapeError> {
+    let minima = db.minima()?;
+    let global = minima
+        .iter()
+        .min_by(|a, b| a.point.energy.total_cmp(&b.point.energy).then(a.id.cmp(&b.id)));
+    let (mut comps, ids) = Components::new(db)?;
+    let connected_minima = match global {
+        Some(g) => {
+            let root = comps.find(ids.binary_search(&g.id).expect("listed"));
+            (0..ids.len()).filter(|&i| comps.find(i) == root).count()
+        }
+        None => 0,
+    };
+    Ok(LandscapeSummary {
+        minima: minima.len(),
+        transition_states: db.count_transition_states()?,
+        global_minimum: global.map(|g| (g.id, g.point.energy)),
+        minima_all_correct: minima.iter().filter(|m| m.point.n_correct == n_data).count(),
+        connected_minima,
+        connected: connected_minima == minima.len(),
+    })
+}
+
+struct Explorer<'a> {
+    db: &'a LandscapeDb,
+    loss: Loss,
+    params: &'a ExploreParams,
+    align: NetworkAlignment,
+    started: Instant,
+    searches: usize,
+}
+
+impl Explorer<'_> {
+    fn budget_exhausted(&self) -> Option<StopReason> {
+        if let Some(t) = self.params.max_time {
+            if self.started.elapsed() >= t {
+                return Some(StopReason::TimeBudget);
+            }
+        }
+        if let Some(s) = self.params.max_searches {
+            if self.searches >= s {
+                return Some(StopReason::SearchBudget);
+            }
+        }
+        None
+    }
+
+    /// Stores a minimum found by a search, after re-evaluating it; points that turn out not to
+    /// be minima (index > 0 at the cut-off) are not stored.
+    fn store_minimum(&mut self, x: &[f64]) -> Result<Option<i64>, LandscapeError> {
+        let p = StationaryPoint::evaluate(&mut self.loss, x, self.params.eigenvalue_cutoff)?;
+        if p.hessian_index != 0 {
+            return Ok(None);
+        }
+        Ok(Some(self.db.insert_minimum(&p)?.0))
+    }
+
+    fn store_ts(
+        &mut self,
+        ts: &TransitionState,
+        minus: &MinimumFound,
+        plus: &MinimumFound,
+    ) -> Result<(), LandscapeError> {
+        let (Some(m1), Some(m2)) = (self.store_minimum(&minus.x)?, self.store_minimum(&plus.x)?)
+        else {
+            return Ok(());
+        };
+        let p = StationaryPoint::evaluate(&mut self.loss, &ts.x, self.params.eigenvalue_cutoff)?;
+        if p.hessian_index == 1 {
+            self.db.insert_transition_state(&p, m1, m2)?;
+        }
+        Ok(())
+    }
+
+    fn store_path(&mut self, path: &Path) -> Result<(), LandscapeError> {
+        self.store_ts(&path.ts, &path.minus, &path.plus)
+    }
+
+    fn progress(
+        &self,
+        cycle: i64,
+        phase: Phase,
+        report: &mut impl FnMut(&ExploreProgress),
+    ) -> Result<(), LandscapeError> {
+        let s = summarise(self.db, self.loss.dataset().len())?;
+        report(&ExploreProgress {
+            cycle,
+            phase,
+            minima: s.minima,
+            transition_states: s.transition_states,
+            connected_fraction: if s.minima == 0 {
+                0.0
+            } else {
+                s.connected_minima as f64 / s.minima as f64
+            },
+            lowest_energy: s.global_minimum.map(|g| g.1),
+            searches: self.searches,
+        });
+        Ok(())
+    }
+
+    fn basin_hopping(
+        &mut self,
+        cycle: i64,
+        report: &mut impl FnMut(&ExploreProgress),
+    ) -> Result<(), LandscapeError> {
+        if self
+            .db
+            .searches_done(SearchMethod::BasinHopping, Some(cycle), None)?
+            > 0
+        {
+            return Ok(());
+        }
+        let mut bh = self.params.basin_hopping.clone();
+        bh.seed = self
+            .params
+            .seed
+            .wrapping_add((cycle as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        // The first cycle starts one chain at W = 0, a stationary point of every landscape (a
+        // minimum for lambda > 0) whose basin random starts rarely reach; later cycles start
+        // from the minima the previous cycle found (lowest first).
+        if cycle == 0 && bh.initial_points.is_empty() {
+            bh.initial_points = vec![vec![0.0; self.loss.n_params()]];
+        }
+        if cycle > 0 {
+            let cycles = self.db.cycles()?;
+            if let Some(prev) = cycles.iter().find(|c| c.cycle == cycle - 1) {
+                let mut new: Vec<_> = self
+                    .db
+                    .minima()?
+                    .into_iter()
+                    .skip(prev.minima_start)
+                    .collect();
+                new.sort_by(|a, b| a.point.energy.total_cmp(&b.point.energy));
+                bh.initial_points = new
+                    .into_iter()
+                    .take(bh.chains)
+                    .map(|m| m.point.params)
+                    .collect();
+            }
+        }
+        let mut failure = None;
+        let loss = self.loss.clone();
+        basin_hopping_with(
+            &loss,
+            &bh,
+            |m| {
+                if failure.is_none() {
+                    if let Err(e) = self.store_minimum(&m.x) {
+                        failure = Some(e);
+                    }
+                }
+            },
+            |_| {},
+        )
+        .map_err(|e| LandscapeError::InvalidSetting {
+            name: "basin_hopping",
+            value: e.to_string(),
+            reason: "basin-hopping failed",
+        })?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        self.db
+            .log_search(SearchMethod::BasinHopping, Some(cycle), None, "done")?;
+        self.progress(cycle, Phase::BasinHopping, report)
+    }
+
+    fn single_ended(
+        &mut self,
+        cycle: i64,
+        report: &mut impl FnMut(&ExploreProgress),
+    ) -> Result<Option<StopReason>, LandscapeError> {
+        loop {
+            let mut todo = Vec::new();
+            for m in self.db.minima()? {
+                if self
+                    .db
+                    .searches_done(SearchMethod::SingleEnded, Some(m.id), None)?
+                    == 0
+                {
+                    todo.push(m);
+                    if todo.len() == self.params.batch_size {
+                        break;
+                    }
+                }
+            }
+            if todo.is_empty() {
+                return Ok(None);
+            }
+            if let Some(stop) = self.budget_exhausted() {
+                return Ok(Some(stop));
+            }
+            let (loss, align, params) = (&self.loss, &self.align, self.params);
+            let results: Vec<_> = todo
+                .par_iter()
+                .map(|m| {
+                    single_ended_paths(
+                        &mut loss.clone(),
+                        &m.point.params,
+                        params.single_ended_modes,
+                        align,
+                        &params.single_ended,
+                    )
+                })
+                .collect();
+            for (m, r) in todo.iter().zip(results) {
+                for path in &r.paths {
+                    self.store_path(path)?;
+                }
+                self.searches += 1;
+                self.db.log_search(
+                    SearchMethod::SingleEnded,
+                    Some(m.id),
+                    None,
+                    &format!(
+                        "{} candidates, {} accepted, {} higher index rejected",
+                        r.stats.candidates, r.stats.accepted, r.stats.rejected_higher_index
+                    ),
+                )?;
+            }
+            self.progress(cycle, Phase::SingleEnded, report)?;
+        }
+    }
+
+    fn connect(
+        &mut self,
+        cycle: i64,
+        report: &mut impl FnMut(&ExploreProgress),
+    ) -> Result<Option<StopReason>, LandscapeError> {
+        let net = *self.loss.network();
+        loop {
+            let minima = self.db.minima()?;
+            let Some(global) = minima
+                .iter()
+                .min_by(|a, b| a.point.energy.total_cmp(&b.point.energy).then(a.id.cmp(&b.id)))
+            else {
+                return Ok(None);
+            };
+            let (mut comps, ids) = Components::new(self.db)?;
+            let root = comps.find(ids.binary_search(&global.id).expect("listed"));
+            let in_tree: Vec<bool> = (0..minima.len()).map(|i| comps.find(i) == root).collect();
+            // (partner, target) pairs: each disconnected minimum towards its next-nearest
+            // connected minimum not yet tried.
+            let mut todo = Vec::new();
+            for (i, m) in minima.iter().enumerate() {
+                if in_tree[i] {
+                    continue;
+                }
+                let tries = self.db.searches_towards(SearchMethod::Connect, m.id)?;
+                if tries >= self.params.connect_partners {
+                    continue;
+                }
+                let mut partners: Vec<(f64, usize)> = (0..minima.len())
+                    .filter(|&j| in_tree[j])
+                    .map(|j| {
+                        let d = symmetry::distance(&net, &minima[j].point.params, &m.point.params);
+                        (d, j)
+                    })
+                    .collect();
+                partners.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                if let Some(&(_, j)) = partners.get(tries) {
+                    todo.push((minima[j].clone(), m.clone()));
+                    if todo.len() == self.params.batch_size {
+                        break;
+                    }
+                }
+            }
+            if todo.is_empty() {
+                return Ok(None);
+            }
+            if let Some(stop) = self.budget_exhausted() {
+                return Ok(Some(stop));
+            }
+            let (loss, align, params) = (&self.loss, &self.align, self.params);
+            let results: Vec<_> = todo
+                .par_iter()
+                .map(|(a, b)| {
+                    connect(
+                        &mut loss.clone(),
+                        &a.point.params,
+                        &b.point.params,
+                        align,
+                        &params.connect,
+                    )
+                })
+                .collect();
+            for ((a, b), r) in todo.iter().zip(results) {
+                let outcome = match r {
+                    Ok(r) => {
+                        for t in &r.transition_states {
+                            self.store_ts(&t.ts, &r.minima[t.minus], &r.minima[t.plus])?;
+                        }
+                        format!(
+                            "{} attempts, {} transition states, connected: {}",
+                            r.attempts,
+                            r.transition_states.len(),
+                            r.connected
+                        )
+                    }
+                    Err(e) => format!("failed: {e}"),
+                };
+                self.searches += 1;
+                self.db
+                    .log_search(SearchMethod::Connect, Some(a.id), Some(b.id), &outcome)?;
+            }
+            self.progress(cycle, Phase::Connect, report)?;
+        }
+    }
+}
+
+/// Explores the landscape of `loss` into `db` (which must hold that landscape) until it is
+/// saturated or a budget runs out. Resumes where an earlier, interrupted run stopped.
+pub fn explore(
+    db: &LandscapeDb,
+    loss: &Loss,
+    params: &ExploreParams,
+    mut report: impl FnMut(&ExploreProgress),
+) -> Result<ExploreReport, LandscapeError> {
+    params.validate()?;
+    let identity = crate::db::LandscapeIdentity::of(loss);
+    if &identity != db.identity() {
+        return Err(LandscapeError::Mismatch {
+            path: db.path().to_path_buf(),
+            field: "landscape",
+            stored: format!("{:?}", db.identity()),
+            requested: format!("{identity:?}"),
+        });
+    }
+    let mut ex = Explorer {
+        db,
+        loss: loss.clone(),
+        params,
+        align: NetworkAlignment::new(*loss.network()),
+        started: Instant::now(),
+        searches: 0,
+    };
+    let mut stop = StopReason::MaxCycles;
+    let mut cycles_done = 0;
+    for cycle in 0..params.max_cycles as i64 {
+        let rec = db.begin_cycle(cycle)?;
+        if let Some(end) = rec.end {
+            // Finished by an earlier run.
+            cycles_done += 1;
+            if end == (rec.minima_start, rec.ts_start) {
+                stop = StopReason::Saturated;
+                break;
+            }
+            continue;
+        }
+        ex.basin_hopping(cycle, &mut report)?;
+        if let Some(s) = ex.single_ended(cycle, &mut report)? {
+            stop = s;
+            break;
+        }
+        if let Some(s) = ex.connect(cycle, &mut report)? {
+            stop = s;
+            break;
+        }
+        let rec = db.end_cycle(cycle)?;
+        cycles_done += 1;
+        if rec.end == Some((rec.minima_start, rec.ts_start)) {
+            stop = StopReason::Saturated;
+            break;
+        }
+    }
+    Ok(ExploreReport {
+        summary: summarise(db, loss.dataset().len())?,
+        stop,
+        cycles: cycles_done,
+        searches: ex.searches,
+        seconds: ex.started.elapsed().as_secs_f64(),
+    })
+}

@@ -3,7 +3,7 @@
 //!
 //! A permutation pi of the input features that maps the data set onto itself with the same
 //! labels ([`Dataset::feature_symmetries`]; for XOR the swap of x1 and x2) is a symmetry of the
-//! loss: with w'_h[j][m] = w_h[j][pi(m)] (everything else unchanged) the network W' on the
+//! loss: with `w'_h[j][m] = w_h[j][pi(m)]` (everything else unchanged) the network W' on the
 //! permuted input x_pi gives exactly what W gives on x, the data set is the same set of points,
 //! and the regulariser is unchanged, so E(W') = E(W). Rows of a database that map onto each other
 //! under such a permutation (same energy within the database's tolerance, symmetry-aware distance

@@ -14,9 +14,9 @@
 //!   are drawn as one vertical line. The global minimum is centred (CENTREGMIN): at every node
 //!   with three or more children the child holding the lowest minimum goes in the middle and the
 //!   others alternate right and left in order of decreasing basin size (number of minima, then
-//!   lower energy); two children are ordered larger basin first. Minima not
-//!   connected to the global minimum's tree at Emax are drawn as separate trees to its right and
-//!   reported; minima at or above Emax are not drawn and are reported.
+//!   lower energy); two children are ordered larger basin first. Minima not connected to the
+//!   global minimum's tree at Emax are drawn as separate trees to its right and reported;
+//!   minima at or above Emax are not drawn and are reported.
 //!
 //! Segments that belong to a group rather than one minimum carry the id of the group's lowest
 //! minimum (a leaf line carries its own minimum's id), so colouring by `minimum_id` follows the

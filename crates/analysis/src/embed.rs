@@ -5,8 +5,8 @@
 //! ([`nnscape_model::embedding`]). So every stationary point of the N_h loss is a stationary
 //! point of the N_h + 1 loss at the same energy. Its Hessian index can grow; here is by how much.
 //!
-//! Write the extra node's parameters as u = (w_h[j][0..N_in], b_h[j]) (in-weights and bias: the
-//! bias is an in-weight on a constant input 1, so let x~ = (x, 1)) and v = w_o[0..N_out][j]. With
+//! Write the extra node's parameters as `u = (w_h[j][0..N_in], b_h[j])` (in-weights and bias: the
+//! bias is an in-weight on a constant input 1, so let x~ = (x, 1)) and `v = w_o[0..N_out][j]`. With
 //! residuals r_i = p_i - delta_{i,c} and h_j = tanh(a_j) = 0, h'_j = 1, h''_j = 0 at a_j = 0:
 //!
 //! - dE/dv_i = (1/N) sum_d r_i h_j: a second derivative by any parameter outside the node meets
@@ -24,7 +24,7 @@
 //! number of singular values of C above 2 lambda (beyond the eigenvalue cut-off). Because
 //! sum_i r_i = 0, the rows of C sum to zero and C has rank at most N_out - 1: with two classes
 //! the index grows by at most one. (With regularised biases the bias column of C is
-//! (1/N) sum_d r_i = -2 lambda b_o[i] at a stationary point of the smaller network, from
+//! (1/N) sum_d r_i = `-2 lambda b_o[i]` at a stationary point of the smaller network, from
 //! dE/db_o = 0.)
 //! [`zero_node_block`] computes M; the tests check its spectrum against a direct
 //! eigendecomposition of the embedded Hessian.

@@ -9,7 +9,7 @@
 //! transition states up to network and data symmetries. It reads landscapes from
 //! `nnscape-landscape` databases and may depend on nnscape-model, -optim, -ts and -landscape,
 //! never on the command-line tool. Every function that needs the training data takes the
-//! [`Dataset`](nnscape_model::Dataset) and refuses one whose content hash differs from the
+//! [`Dataset`] and refuses one whose content hash differs from the
 //! database's.
 //!
 //! ```

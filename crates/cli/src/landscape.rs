@@ -99,7 +99,7 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
     bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")?);
     bar.enable_steady_tick(Duration::from_millis(200));
     let pool = thread_pool(args.threads)?;
-    // The database connection is not Sync: open it on the pool's calling thread.
+    // Everything, database included, runs inside the pool so that worker count is the one asked for.
     let (report, db_identity) = pool.install(|| -> Result<_> {
         let db = LandscapeDb::open_or_create(&args.db, &identity, DedupSettings::default())?;
         let report = explore(&db, &loss, &params, |p| {

@@ -8,6 +8,7 @@
 //! before anything is written.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use nnscape_model::{symmetry, Loss, Network};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -175,7 +176,9 @@ impl SearchMethod {
 
 /// One landscape database.
 pub struct LandscapeDb {
-    conn: Connection,
+    /// Behind a mutex so the database can be shared with worker threads (all writes still go
+    /// through one connection, one transaction at a time).
+    conn: Mutex<Connection>,
     path: PathBuf,
     identity: LandscapeIdentity,
     network: Network,
@@ -212,7 +215,7 @@ impl LandscapeDb {
             check_identity(path, &stored, identity)?;
             let conn = Self::connect(path)?;
             return Ok(Self {
-                conn,
+                conn: Mutex::new(conn),
                 path: path.to_path_buf(),
                 identity: stored,
                 network,
@@ -239,7 +242,7 @@ impl LandscapeDb {
             ],
         )?;
         Ok(Self {
-            conn,
+            conn: Mutex::new(conn),
             path: path.to_path_buf(),
             identity: identity.clone(),
             network,
@@ -260,7 +263,7 @@ impl LandscapeDb {
         let network = identity.network()?;
         let conn = Self::connect(path)?;
         Ok(Self {
-            conn,
+            conn: Mutex::new(conn),
             path: path.to_path_buf(),
             identity,
             network,
@@ -359,7 +362,7 @@ impl LandscapeDb {
     /// `PRAGMA integrity_check`: "ok" for a healthy file.
     pub fn integrity_check(&self) -> Result<String, LandscapeError> {
         Ok(self
-            .conn
+            .conn()
             .pragma_query_value(None, "integrity_check", |r| r.get(0))?)
     }
 
@@ -375,9 +378,25 @@ impl LandscapeDb {
     }
 
     /// Finds a stored point of `table` equal to (energy, params) up to symmetry.
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-written row (SQLite transactions),
+        // so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn find(&self, table: &str, energy: f64, params: &[f64]) -> Result<Option<i64>, LandscapeError> {
+        self.find_in(&self.conn(), table, energy, params)
+    }
+
+    fn find_in(
+        &self,
+        conn: &Connection,
+        table: &str,
+        energy: f64,
+        params: &[f64],
+    ) -> Result<Option<i64>, LandscapeError> {
         let window = self.settings.energy_tolerance * energy.abs().max(1.0);
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, params FROM {table} WHERE energy BETWEEN ?1 AND ?2 ORDER BY id"
         ))?;
         let mut rows = stmt.query(params![energy - window, energy + window])?;
@@ -417,8 +436,9 @@ impl LandscapeDb {
                 p.hessian_index
             )));
         }
-        let tx = self.conn.unchecked_transaction()?;
-        if let Some(id) = self.find_minimum(p.energy, &p.params)? {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        if let Some(id) = self.find_in(&tx, "minima", p.energy, &p.params)? {
             return Ok((id, false));
         }
         tx.execute(
@@ -455,7 +475,8 @@ impl LandscapeDb {
                 p.hessian_index
             )));
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
         for m in [min1, min2] {
             let exists: bool = tx
                 .query_row("SELECT 1 FROM minima WHERE id = ?1", [m], |_| Ok(()))
@@ -465,7 +486,7 @@ impl LandscapeDb {
                 return Err(LandscapeError::UnknownMinimum(m));
             }
         }
-        if let Some(id) = self.find_transition_state(p.energy, &p.params)? {
+        if let Some(id) = self.find_in(&tx, "transition_states", p.energy, &p.params)? {
             return Ok((id, false));
         }
         tx.execute(
@@ -506,7 +527,8 @@ impl LandscapeDb {
 
     /// All minima, by id.
     pub fn minima(&self) -> Result<Vec<MinimumRecord>, LandscapeError> {
-        let mut stmt = self.conn.prepare_cached("SELECT * FROM minima ORDER BY id")?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT * FROM minima ORDER BY id")?;
         let rows = stmt.query_map([], |row| {
             Ok(MinimumRecord {
                 id: row.get("id")?,
@@ -518,9 +540,8 @@ impl LandscapeDb {
 
     /// All transition states, by id.
     pub fn transition_states(&self) -> Result<Vec<TransitionStateRecord>, LandscapeError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT * FROM transition_states ORDER BY id")?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT * FROM transition_states ORDER BY id")?;
         let rows = stmt.query_map([], |row| {
             Ok(TransitionStateRecord {
                 id: row.get("id")?,
@@ -534,13 +555,13 @@ impl LandscapeDb {
 
     pub fn count_minima(&self) -> Result<usize, LandscapeError> {
         Ok(self
-            .conn
+            .conn()
             .query_row("SELECT count(*) FROM minima", [], |r| r.get::<_, i64>(0))?
             as usize)
     }
 
     pub fn count_transition_states(&self) -> Result<usize, LandscapeError> {
-        Ok(self.conn.query_row(
+        Ok(self.conn().query_row(
             "SELECT count(*) FROM transition_states",
             [],
             |r| r.get::<_, i64>(0),
@@ -555,7 +576,7 @@ impl LandscapeDb {
         min2: Option<i64>,
         outcome: &str,
     ) -> Result<(), LandscapeError> {
-        self.conn.execute(
+        self.conn().execute(
             "INSERT INTO searches (method, min1, min2, outcome) VALUES (?1, ?2, ?3, ?4)",
             params![method.as_str(), min1, min2, outcome],
         )?;
@@ -569,7 +590,7 @@ impl LandscapeDb {
         min1: Option<i64>,
         min2: Option<i64>,
     ) -> Result<usize, LandscapeError> {
-        Ok(self.conn.query_row(
+        Ok(self.conn().query_row(
             "SELECT count(*) FROM searches WHERE method = ?1 AND min1 IS ?2 AND min2 IS ?3",
             params![method.as_str(), min1, min2],
             |r| r.get::<_, i64>(0),
@@ -578,7 +599,7 @@ impl LandscapeDb {
 
     /// How many searches of `method` were recorded with this second minimum (any first one).
     pub fn searches_towards(&self, method: SearchMethod, min2: i64) -> Result<usize, LandscapeError> {
-        Ok(self.conn.query_row(
+        Ok(self.conn().query_row(
             "SELECT count(*) FROM searches WHERE method = ?1 AND min2 = ?2",
             params![method.as_str(), min2],
             |r| r.get::<_, i64>(0),
@@ -588,7 +609,7 @@ impl LandscapeDb {
     /// Number of searches of any kind in the log.
     pub fn count_searches(&self) -> Result<usize, LandscapeError> {
         Ok(self
-            .conn
+            .conn()
             .query_row("SELECT count(*) FROM searches", [], |r| r.get::<_, i64>(0))?
             as usize)
     }
@@ -609,7 +630,7 @@ impl LandscapeDb {
     /// original start counts, so points found before a kill still count as the cycle's).
     pub fn begin_cycle(&self, cycle: i64) -> Result<CycleRecord, LandscapeError> {
         let (m, t) = (self.count_minima()?, self.count_transition_states()?);
-        self.conn.execute(
+        self.conn().execute(
             "INSERT OR IGNORE INTO cycles (cycle, minima_start, ts_start) VALUES (?1, ?2, ?3)",
             params![cycle, m as i64, t as i64],
         )?;
@@ -619,7 +640,7 @@ impl LandscapeDb {
     /// Marks cycle `cycle` finished with the current counts.
     pub fn end_cycle(&self, cycle: i64) -> Result<CycleRecord, LandscapeError> {
         let (m, t) = (self.count_minima()?, self.count_transition_states()?);
-        self.conn.execute(
+        self.conn().execute(
             "UPDATE cycles SET minima_end = ?2, ts_end = ?3 WHERE cycle = ?1",
             params![cycle, m as i64, t as i64],
         )?;
@@ -628,7 +649,8 @@ impl LandscapeDb {
 
     /// All cycles, in order.
     pub fn cycles(&self) -> Result<Vec<CycleRecord>, LandscapeError> {
-        let mut stmt = self.conn.prepare_cached(
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
             "SELECT cycle, minima_start, ts_start, minima_end, ts_end FROM cycles ORDER BY cycle",
         )?;
         let rows = stmt.query_map([], |r| {

@@ -96,7 +96,9 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
     } else {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
     };
-    bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")?);
+    bar.set_style(ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {msg}",
+    )?);
     bar.enable_steady_tick(Duration::from_millis(200));
     let pool = thread_pool(args.threads)?;
     // Everything, database included, runs inside the pool so that worker count is the one asked for.
@@ -197,7 +199,8 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             create("ts.csv")?,
             n,
             true,
-            tss.iter().map(|t| row(t.id, &t.point, Some((t.min1, t.min2)))),
+            tss.iter()
+                .map(|t| row(t.id, &t.point, Some((t.min1, t.min2)))),
         )?;
         println!(
             "wrote {} minima and {} transition states to {}",

@@ -19,7 +19,11 @@ fn explore(db: &Path, threads: &str) -> String {
         .args(["--db", db.to_str().unwrap(), "--threads", threads])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -27,7 +31,11 @@ fn explore(db: &Path, threads: &str) -> String {
 fn contents(path: &Path) -> (Vec<u64>, Vec<(u64, i64, i64)>) {
     let db = LandscapeDb::open_existing(path).unwrap();
     (
-        db.minima().unwrap().iter().map(|m| m.point.energy.to_bits()).collect(),
+        db.minima()
+            .unwrap()
+            .iter()
+            .map(|m| m.point.energy.to_bits())
+            .collect(),
         db.transition_states()
             .unwrap()
             .iter()
@@ -38,7 +46,8 @@ fn contents(path: &Path) -> (Vec<u64>, Vec<(u64, i64, i64)>) {
 
 fn count_minima(path: &Path) -> usize {
     // Read-only peek while the writer runs (WAL allows it).
-    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY);
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY);
     conn.and_then(|c| c.query_row("SELECT count(*) FROM minima", [], |r| r.get::<_, i64>(0)))
         .map_or(0, |n| n as usize)
 }
@@ -72,7 +81,10 @@ fn killed_run_keeps_its_points_and_resumes_to_the_same_landscape() {
     let finished_early = child.try_wait().unwrap().is_some();
     child.kill().ok();
     child.wait().unwrap();
-    assert!(seen >= 1 && !finished_early, "the run should be killed mid-way (saw {seen} minima)");
+    assert!(
+        seen >= 1 && !finished_early,
+        "the run should be killed mid-way (saw {seen} minima)"
+    );
 
     let reopened = LandscapeDb::open_existing(&db).unwrap();
     assert_eq!(reopened.integrity_check().unwrap(), "ok");
@@ -89,27 +101,57 @@ fn export_csv_matches_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h2.sqlite");
     let out = nnscape()
-        .args(["explore", "--hidden", "2", "--lambda", "1e-2", "--db", db.to_str().unwrap()])
+        .args([
+            "explore",
+            "--hidden",
+            "2",
+            "--lambda",
+            "1e-2",
+            "--db",
+            db.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("saturated") && stdout.contains("connected      yes"), "{stdout}");
+    assert!(
+        stdout.contains("saturated") && stdout.contains("connected      yes"),
+        "{stdout}"
+    );
     let csv_dir = dir.path().join("csv");
     let ps_dir = dir.path().join("ps");
     let out = nnscape()
-        .args(["export", "--db", db.to_str().unwrap(), "--csv", csv_dir.to_str().unwrap()])
+        .args([
+            "export",
+            "--db",
+            db.to_str().unwrap(),
+            "--csv",
+            csv_dir.to_str().unwrap(),
+        ])
         .args(["--pathsample", ps_dir.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let store = LandscapeDb::open_existing(&db).unwrap();
     let minima = std::fs::read_to_string(csv_dir.join("minima.csv")).unwrap();
     let mut lines = minima.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(header[..5], ["id", "energy", "rms_gradient", "index", "n_correct"]);
+    assert_eq!(
+        header[..5],
+        ["id", "energy", "rms_gradient", "index", "n_correct"]
+    );
     assert_eq!(header.len(), 5 + 12);
-    let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(str::to_owned).collect()).collect();
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect();
     let stored = store.minima().unwrap();
     assert_eq!(rows.len(), stored.len());
     for (row, m) in rows.iter().zip(&stored) {
@@ -121,14 +163,28 @@ fn export_csv_matches_the_database() {
     let ts = std::fs::read_to_string(csv_dir.join("ts.csv")).unwrap();
     let mut lines = ts.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(header[..7], ["id", "energy", "rms_gradient", "index", "n_correct", "min1", "min2"]);
+    assert_eq!(
+        header[..7],
+        [
+            "id",
+            "energy",
+            "rms_gradient",
+            "index",
+            "n_correct",
+            "min1",
+            "min2"
+        ]
+    );
     let stored = store.transition_states().unwrap();
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), stored.len());
     for (row, t) in rows.iter().zip(&stored) {
         let f: Vec<&str> = row.split(',').collect();
         assert_eq!(f[3], "1");
-        assert_eq!((f[5].parse::<i64>().unwrap(), f[6].parse::<i64>().unwrap()), (t.min1, t.min2));
+        assert_eq!(
+            (f[5].parse::<i64>().unwrap(), f[6].parse::<i64>().unwrap()),
+            (t.min1, t.min2)
+        );
     }
     for f in ["min.data", "ts.data", "points.min", "points.ts"] {
         assert!(ps_dir.join(f).exists(), "{f}");
@@ -136,16 +192,36 @@ fn export_csv_matches_the_database() {
     // Importing the PATHSAMPLE files into a fresh database gives the same counts.
     let copy = dir.path().join("copy.sqlite");
     let out = nnscape()
-        .args(["import", "--hidden", "2", "--lambda", "1e-2", "--db", copy.to_str().unwrap()])
+        .args([
+            "import",
+            "--hidden",
+            "2",
+            "--lambda",
+            "1e-2",
+            "--db",
+            copy.to_str().unwrap(),
+        ])
         .args(["--pathsample", ps_dir.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(contents(&copy), contents(&db));
     // A database of another landscape is refused, untouched.
     let before = std::fs::read(&db).unwrap();
     let out = nnscape()
-        .args(["explore", "--hidden", "3", "--lambda", "1e-2", "--db", db.to_str().unwrap()])
+        .args([
+            "explore",
+            "--hidden",
+            "3",
+            "--lambda",
+            "1e-2",
+            "--db",
+            db.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());

@@ -384,7 +384,12 @@ impl LandscapeDb {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn find(&self, table: &str, energy: f64, params: &[f64]) -> Result<Option<i64>, LandscapeError> {
+    fn find(
+        &self,
+        table: &str,
+        energy: f64,
+        params: &[f64],
+    ) -> Result<Option<i64>, LandscapeError> {
         self.find_in(&self.conn(), table, energy, params)
     }
 
@@ -561,11 +566,11 @@ impl LandscapeDb {
     }
 
     pub fn count_transition_states(&self) -> Result<usize, LandscapeError> {
-        Ok(self.conn().query_row(
-            "SELECT count(*) FROM transition_states",
-            [],
-            |r| r.get::<_, i64>(0),
-        )? as usize)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM transition_states", [], |r| {
+                r.get::<_, i64>(0)
+            })? as usize)
     }
 
     /// Records a finished search so that a restarted exploration does not repeat it.
@@ -598,7 +603,11 @@ impl LandscapeDb {
     }
 
     /// How many searches of `method` were recorded with this second minimum (any first one).
-    pub fn searches_towards(&self, method: SearchMethod, min2: i64) -> Result<usize, LandscapeError> {
+    pub fn searches_towards(
+        &self,
+        method: SearchMethod,
+        min2: i64,
+    ) -> Result<usize, LandscapeError> {
         Ok(self.conn().query_row(
             "SELECT count(*) FROM searches WHERE method = ?1 AND min2 = ?2",
             params![method.as_str(), min2],
@@ -634,7 +643,11 @@ impl LandscapeDb {
             "INSERT OR IGNORE INTO cycles (cycle, minima_start, ts_start) VALUES (?1, ?2, ?3)",
             params![cycle, m as i64, t as i64],
         )?;
-        Ok(self.cycles()?.into_iter().find(|c| c.cycle == cycle).expect("just inserted"))
+        Ok(self
+            .cycles()?
+            .into_iter()
+            .find(|c| c.cycle == cycle)
+            .expect("just inserted"))
     }
 
     /// Marks cycle `cycle` finished with the current counts.
@@ -644,7 +657,11 @@ impl LandscapeDb {
             "UPDATE cycles SET minima_end = ?2, ts_end = ?3 WHERE cycle = ?1",
             params![cycle, m as i64, t as i64],
         )?;
-        Ok(self.cycles()?.into_iter().find(|c| c.cycle == cycle).expect("cycle begun"))
+        Ok(self
+            .cycles()?
+            .into_iter()
+            .find(|c| c.cycle == cycle)
+            .expect("cycle begun"))
     }
 
     /// All cycles, in order.
@@ -686,7 +703,10 @@ fn check_identity(
         return mismatch(
             "the data set",
             format!("'{}' (hash {})", stored.dataset_name, stored.dataset_hash),
-            format!("'{}' (hash {})", requested.dataset_name, requested.dataset_hash),
+            format!(
+                "'{}' (hash {})",
+                requested.dataset_name, requested.dataset_hash
+            ),
         );
     }
     for (field, s, r) in [
@@ -699,7 +719,11 @@ fn check_identity(
         }
     }
     if stored.lambda.to_bits() != requested.lambda.to_bits() {
-        return mismatch("lambda", stored.lambda.to_string(), requested.lambda.to_string());
+        return mismatch(
+            "lambda",
+            stored.lambda.to_string(),
+            requested.lambda.to_string(),
+        );
     }
     if stored.regularise_biases != requested.regularise_biases {
         return mismatch(

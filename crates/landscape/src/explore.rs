@@ -257,9 +257,12 @@ impl Components {
 /// Counts, global minimum and connectivity of a database.
 pub fn summarise(db: &LandscapeDb, n_data: usize) -> Result<LandscapeSummary, LandscapeError> {
     let minima = db.minima()?;
-    let global = minima
-        .iter()
-        .min_by(|a, b| a.point.energy.total_cmp(&b.point.energy).then(a.id.cmp(&b.id)));
+    let global = minima.iter().min_by(|a, b| {
+        a.point
+            .energy
+            .total_cmp(&b.point.energy)
+            .then(a.id.cmp(&b.id))
+    });
     let (mut comps, ids) = Components::new(db)?;
     let connected_minima = match global {
         Some(g) => {
@@ -272,7 +275,10 @@ pub fn summarise(db: &LandscapeDb, n_data: usize) -> Result<LandscapeSummary, La
         minima: minima.len(),
         transition_states: db.count_transition_states()?,
         global_minimum: global.map(|g| (g.id, g.point.energy)),
-        minima_all_correct: minima.iter().filter(|m| m.point.n_correct == n_data).count(),
+        minima_all_correct: minima
+            .iter()
+            .filter(|m| m.point.n_correct == n_data)
+            .count(),
         connected_minima,
         connected: connected_minima == minima.len(),
     })
@@ -488,10 +494,12 @@ impl Explorer<'_> {
         let net = *self.loss.network();
         loop {
             let minima = self.db.minima()?;
-            let Some(global) = minima
-                .iter()
-                .min_by(|a, b| a.point.energy.total_cmp(&b.point.energy).then(a.id.cmp(&b.id)))
-            else {
+            let Some(global) = minima.iter().min_by(|a, b| {
+                a.point
+                    .energy
+                    .total_cmp(&b.point.energy)
+                    .then(a.id.cmp(&b.id))
+            }) else {
                 return Ok(None);
             };
             let (mut comps, ids) = Components::new(self.db)?;

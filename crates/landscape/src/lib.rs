@@ -34,7 +34,12 @@ pub mod explore;
 pub mod pathsample;
 pub mod point;
 
-pub use db::{CycleRecord, DedupSettings, LandscapeDb, LandscapeIdentity, SearchMethod, SCHEMA_VERSION};
+pub use db::{
+    CycleRecord, DedupSettings, LandscapeDb, LandscapeIdentity, SearchMethod, SCHEMA_VERSION,
+};
 pub use error::LandscapeError;
-pub use explore::{explore, summarise, ExploreParams, ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason};
+pub use explore::{
+    explore, summarise, ExploreParams, ExploreProgress, ExploreReport, LandscapeSummary, Phase,
+    StopReason,
+};
 pub use point::{MinimumRecord, StationaryPoint, TransitionStateRecord, DEFAULT_EIGENVALUE_CUTOFF};

@@ -37,10 +37,14 @@ pub fn export(db: &LandscapeDb, dir: &Path) -> Result<(usize, usize), LandscapeE
         .enumerate()
         .map(|(i, m)| (m.id, i + 1))
         .collect();
-    let create = |name: &str| -> Result<(BufWriter<std::fs::File>, std::path::PathBuf), LandscapeError> {
-        let p = dir.join(name);
-        Ok((BufWriter::new(std::fs::File::create(&p).map_err(io_err(&p))?), p))
-    };
+    let create =
+        |name: &str| -> Result<(BufWriter<std::fs::File>, std::path::PathBuf), LandscapeError> {
+            let p = dir.join(name);
+            Ok((
+                BufWriter::new(std::fs::File::create(&p).map_err(io_err(&p))?),
+                p,
+            ))
+        };
     let (mut f, p) = create("min.data")?;
     for m in &minima {
         writeln!(
@@ -100,7 +104,10 @@ fn read_data(path: &Path, is_ts: bool) -> Result<Vec<DataLine>, LandscapeError> 
         let fields: Vec<&str> = line.split_whitespace().collect();
         let need = if is_ts { 5 } else { 3 };
         if fields.len() < need {
-            return Err(bad(format!("expected at least {need} fields, found {}", fields.len())));
+            return Err(bad(format!(
+                "expected at least {need} fields, found {}",
+                fields.len()
+            )));
         }
         let energy: f64 = fields[0]
             .replace(['D', 'd'], "e")
@@ -125,7 +132,11 @@ fn read_data(path: &Path, is_ts: bool) -> Result<Vec<DataLine>, LandscapeError> 
     Ok(out)
 }
 
-fn read_points(path: &Path, n_params: usize, count: usize) -> Result<Vec<Vec<f64>>, LandscapeError> {
+fn read_points(
+    path: &Path,
+    n_params: usize,
+    count: usize,
+) -> Result<Vec<Vec<f64>>, LandscapeError> {
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     let record = 8 * n_params;
     if bytes.len() != record * count {

@@ -12,7 +12,12 @@ fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
 
 /// A polished minimum of the N_h = 2, lambda = 1e-3 landscape from a fixed start.
 fn a_minimum(loss: &mut Loss) -> StationaryPoint {
-    minimum_from(loss, &[1.3, -0.7, 0.4, 1.1, -0.9, 0.8, 0.6, -1.2, 0.3, -0.2, 0.1, -0.1])
+    minimum_from(
+        loss,
+        &[
+            1.3, -0.7, 0.4, 1.1, -0.9, 0.8, 0.6, -1.2, 0.3, -0.2, 0.1, -0.1,
+        ],
+    )
 }
 
 fn minimum_from(loss: &mut Loss, start: &[f64]) -> StationaryPoint {
@@ -141,7 +146,11 @@ fn transition_states_need_index_one_and_known_minima() {
     ));
     let mut short = m.clone();
     short.params.pop();
-    assert!(db.insert_minimum(&short).unwrap_err().to_string().contains("11 entries"));
+    assert!(db
+        .insert_minimum(&short)
+        .unwrap_err()
+        .to_string()
+        .contains("11 entries"));
     assert_eq!(db.count_transition_states().unwrap(), 0);
 }
 
@@ -154,13 +163,32 @@ fn mismatched_landscapes_are_refused_and_the_file_untouched() {
     {
         let db = LandscapeDb::open_or_create(&path, &identity, DedupSettings::default()).unwrap();
         db.insert_minimum(&a_minimum(&mut loss)).unwrap();
-        db.log_search(SearchMethod::SingleEnded, Some(1), None, "2 found").unwrap();
+        db.log_search(SearchMethod::SingleEnded, Some(1), None, "2 found")
+            .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     let cases: Vec<(LandscapeIdentity, &str)> = vec![
-        (LandscapeIdentity { n_hidden: 3, ..identity.clone() }, "N_h"),
-        (LandscapeIdentity { lambda: 1e-4, ..identity.clone() }, "lambda"),
-        (LandscapeIdentity { regularise_biases: false, ..identity.clone() }, "bias regularisation"),
+        (
+            LandscapeIdentity {
+                n_hidden: 3,
+                ..identity.clone()
+            },
+            "N_h",
+        ),
+        (
+            LandscapeIdentity {
+                lambda: 1e-4,
+                ..identity.clone()
+            },
+            "lambda",
+        ),
+        (
+            LandscapeIdentity {
+                regularise_biases: false,
+                ..identity.clone()
+            },
+            "bias regularisation",
+        ),
         (
             LandscapeIdentity {
                 dataset_name: "other".into(),
@@ -176,14 +204,25 @@ fn mismatched_landscapes_are_refused_and_the_file_untouched() {
             .expect("mismatch must be refused");
         assert!(matches!(err, LandscapeError::Mismatch { .. }), "{err:?}");
         let msg = err.to_string();
-        assert!(msg.contains(field) && msg.contains("h2.sqlite") && msg.contains("untouched"), "{msg}");
+        assert!(
+            msg.contains(field) && msg.contains("h2.sqlite") && msg.contains("untouched"),
+            "{msg}"
+        );
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
     // The right identity reopens it, with its points and search log.
     let db = LandscapeDb::open_or_create(&path, &identity, DedupSettings::default()).unwrap();
     assert_eq!(db.count_minima().unwrap(), 1);
-    assert_eq!(db.searches_done(SearchMethod::SingleEnded, Some(1), None).unwrap(), 1);
-    assert_eq!(db.searches_done(SearchMethod::SingleEnded, Some(2), None).unwrap(), 0);
+    assert_eq!(
+        db.searches_done(SearchMethod::SingleEnded, Some(1), None)
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        db.searches_done(SearchMethod::SingleEnded, Some(2), None)
+            .unwrap(),
+        0
+    );
     assert_eq!(db.integrity_check().unwrap(), "ok");
 }
 
@@ -200,7 +239,10 @@ fn foreign_corrupt_and_truncated_files_are_refused_untouched() {
         .unwrap();
     assert!(matches!(err, LandscapeError::Corrupt { .. }), "{err:?}");
     assert!(err.to_string().contains("notes.sqlite"), "{err}");
-    assert_eq!(std::fs::read(&text).unwrap(), "x1,x2,label\n0,0,0\n".repeat(200).as_bytes());
+    assert_eq!(
+        std::fs::read(&text).unwrap(),
+        "x1,x2,label\n0,0,0\n".repeat(200).as_bytes()
+    );
 
     // An SQLite database that is not a landscape database.
     let other = dir.path().join("other.sqlite");
@@ -243,7 +285,10 @@ fn foreign_corrupt_and_truncated_files_are_refused_untouched() {
     let e = LandscapeDb::open_or_create(
         dir.path().join("new.sqlite"),
         &identity,
-        DedupSettings { energy_tolerance: -1.0, ..Default::default() },
+        DedupSettings {
+            energy_tolerance: -1.0,
+            ..Default::default()
+        },
     )
     .err()
     .unwrap();

@@ -55,7 +55,10 @@ fn complete_small_map() {
     assert!(s.transition_states >= s.minima - 1, "{s:?}");
     // The global minimum classifies all four points; W = 0 is among the minima.
     let minima = db.minima().unwrap();
-    let global = minima.iter().find(|m| m.id == s.global_minimum.unwrap().0).unwrap();
+    let global = minima
+        .iter()
+        .find(|m| m.id == s.global_minimum.unwrap().0)
+        .unwrap();
     assert_eq!(global.point.n_correct, 4);
     assert!(minima
         .iter()
@@ -71,7 +74,11 @@ fn complete_small_map() {
         let p = &t.point;
         assert_eq!(p.hessian_index, 1);
         assert!(p.rms_gradient <= 1e-10);
-        assert!(p.eigenvalues[0] < -1e-7 && p.eigenvalues[1] > -1e-7, "{:?}", p.eigenvalues);
+        assert!(
+            p.eigenvalues[0] < -1e-7 && p.eigenvalues[1] > -1e-7,
+            "{:?}",
+            p.eigenvalues
+        );
         let e1 = minima.iter().find(|m| m.id == t.min1).unwrap().point.energy;
         let e2 = minima.iter().find(|m| m.id == t.min2).unwrap().point.energy;
         assert!(p.energy > e1 && p.energy > e2);
@@ -91,18 +98,35 @@ fn complete_small_map() {
         let path = push_off_and_minimise(&mut loss, ts, &align, &vp).unwrap();
         let found: HashSet<i64> = [&path.minus, &path.plus]
             .iter()
-            .map(|m| db.find_minimum(m.energy, &m.x).unwrap().expect("push-off minimum is stored"))
+            .map(|m| {
+                db.find_minimum(m.energy, &m.x)
+                    .unwrap()
+                    .expect("push-off minimum is stored")
+            })
             .collect();
-        assert_eq!(found, HashSet::from([t.min1, t.min2]), "transition state {}", t.id);
+        assert_eq!(
+            found,
+            HashSet::from([t.min1, t.min2]),
+            "transition state {}",
+            t.id
+        );
     }
 }
 
-fn contents(db: &LandscapeDb) -> (Vec<(u64, Vec<u64>)>, Vec<(u64, i64, i64)>) {
+/// Minima (energy and parameter bit patterns) and transition states (energy bits, links).
+type Contents = (Vec<(u64, Vec<u64>)>, Vec<(u64, i64, i64)>);
+
+fn contents(db: &LandscapeDb) -> Contents {
     (
         db.minima()
             .unwrap()
             .iter()
-            .map(|m| (m.point.energy.to_bits(), m.point.params.iter().map(|v| v.to_bits()).collect()))
+            .map(|m| {
+                (
+                    m.point.energy.to_bits(),
+                    m.point.params.iter().map(|v| v.to_bits()).collect(),
+                )
+            })
             .collect(),
         db.transition_states()
             .unwrap()
@@ -177,12 +201,21 @@ fn pathsample_round_trip() {
     run(&db, &loss, 2);
     let out = dir.path().join("ps");
     let (nm, nt) = pathsample::export(&db, &out).unwrap();
-    assert_eq!((nm, nt), (db.count_minima().unwrap(), db.count_transition_states().unwrap()));
+    assert_eq!(
+        (nm, nt),
+        (
+            db.count_minima().unwrap(),
+            db.count_transition_states().unwrap()
+        )
+    );
     // min.data has one line per minimum with six fields; points.min n_params doubles each.
     let min_data = std::fs::read_to_string(out.join("min.data")).unwrap();
     assert_eq!(min_data.lines().count(), nm);
     assert!(min_data.lines().all(|l| l.split_whitespace().count() == 6));
-    assert_eq!(std::fs::metadata(out.join("points.min")).unwrap().len(), (nm * 12 * 8) as u64);
+    assert_eq!(
+        std::fs::metadata(out.join("points.min")).unwrap().len(),
+        (nm * 12 * 8) as u64
+    );
     let ts_data = std::fs::read_to_string(out.join("ts.data")).unwrap();
     assert!(ts_data.lines().all(|l| l.split_whitespace().count() == 8));
 
@@ -191,14 +224,20 @@ fn pathsample_round_trip() {
     assert_eq!((im, it), (nm, nt));
     assert_eq!(contents(&copy), contents(&db));
     // Importing again adds nothing (deduplicated).
-    assert_eq!(pathsample::import(&copy, &mut loss, &out, 1e-7).unwrap(), (0, 0));
+    assert_eq!(
+        pathsample::import(&copy, &mut loss, &out, 1e-7).unwrap(),
+        (0, 0)
+    );
 
     // Points of another landscape are refused with the file and line named.
     let other = new_db(&dir, "other.sqlite", &xor_loss(2, 1e-3));
     let err = pathsample::import(&other, &mut xor_loss(2, 1e-3), &out, 1e-7).unwrap_err();
     let msg = err.to_string();
     // (Line 1 is W = 0, whose energy is ln 2 at every lambda; the first mismatch comes later.)
-    assert!(msg.contains("min.data: line") && msg.contains("another landscape"), "{msg}");
+    assert!(
+        msg.contains("min.data: line") && msg.contains("another landscape"),
+        "{msg}"
+    );
     // A truncated points file is refused.
     let bytes = std::fs::read(out.join("points.min")).unwrap();
     std::fs::write(out.join("points.min"), &bytes[..bytes.len() - 8]).unwrap();

@@ -531,7 +531,11 @@ fn forward(net: &Network, w: &[f64], x: &[f64], s: &mut Scratch) -> f64 {
     let mut sum = 0.0;
     for i in 0..no {
         // exp(0) = 1 for the maximum itself: skipping it saves one exp per point.
-        let e = if s.y[i] == ymax { 1.0 } else { (s.y[i] - ymax).exp() };
+        let e = if s.y[i] == ymax {
+            1.0
+        } else {
+            (s.y[i] - ymax).exp()
+        };
         s.p[i] = e;
         sum += e;
     }

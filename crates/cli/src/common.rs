@@ -105,11 +105,3 @@ pub fn parse_params(text: &str) -> Result<Vec<f64>> {
 pub fn sorted_eigenvalues(h: nalgebra::DMatrix<f64>) -> Result<Vec<f64>> {
     nnscape_model::sorted_eigenvalues(h).context("Hessian eigendecomposition did not converge")
 }
-
-/// Hessian index: eigenvalues below -cutoff (PATHSAMPLE's EVCUT, 1e-7).
-pub fn hessian_index(sorted_eigenvalues: &[f64], cutoff: f64) -> usize {
-    sorted_eigenvalues
-        .iter()
-        .take_while(|&&e| e < -cutoff)
-        .count()
-}

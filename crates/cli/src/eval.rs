@@ -1,10 +1,10 @@
 //! `nnscape eval`: energy, gradient, Hessian spectrum and predictions at one parameter vector.
 
 use anyhow::Result;
-use nnscape_model::rms;
+use nnscape_model::{hessian_index, rms, DEFAULT_EIGENVALUE_CUTOFF};
 use serde::Serialize;
 
-use crate::common::{hessian_index, read_params, sorted_eigenvalues, NetworkArgs};
+use crate::common::{read_params, sorted_eigenvalues, NetworkArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
@@ -17,7 +17,7 @@ pub struct EvalArgs {
     #[arg(long)]
     pub json: bool,
     /// Eigenvalues below -cutoff count towards the Hessian index (PATHSAMPLE EVCUT).
-    #[arg(long, default_value_t = 1e-7)]
+    #[arg(long, default_value_t = DEFAULT_EIGENVALUE_CUTOFF)]
     pub eigenvalue_cutoff: f64,
 }
 

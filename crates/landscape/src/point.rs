@@ -1,7 +1,7 @@
 //! Stationary-point records: everything the database stores about a minimum or transition state,
 //! computed from its parameters.
 
-use nnscape_model::{rms, symmetry, Loss};
+use nnscape_model::{hessian_index, rms, symmetry, Loss};
 
 use crate::error::LandscapeError;
 
@@ -10,7 +10,7 @@ pub const STORED_EIGENVALUES: usize = 6;
 
 /// Eigenvalues whose magnitude is below this are treated as zero modes: they count neither in the
 /// Hessian index (negative side) nor in fvib (positive side). PATHSAMPLE's EVCUT.
-pub const DEFAULT_EIGENVALUE_CUTOFF: f64 = 1e-7;
+pub use nnscape_model::DEFAULT_EIGENVALUE_CUTOFF;
 
 /// Node vectors equal to within this (max-abs) count as equal when computing pgorder.
 pub const PGORDER_TOLERANCE: f64 = 1e-6;
@@ -48,7 +48,7 @@ impl StationaryPoint {
         let ev = loss
             .hessian_eigenvalues(params)
             .ok_or(LandscapeError::Eigen)?;
-        let hessian_index = ev.iter().take_while(|&&e| e < -eigenvalue_cutoff).count();
+        let hessian_index = hessian_index(&ev, eigenvalue_cutoff);
         let fvib = ev
             .iter()
             .filter(|&&e| e > eigenvalue_cutoff)

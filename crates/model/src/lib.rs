@@ -32,12 +32,15 @@ pub mod embedding;
 pub mod error;
 pub mod loss;
 pub mod network;
+pub mod spectrum;
 pub mod symmetry;
 
 pub use dataset::Dataset;
 pub use error::{DataError, ModelError};
-pub use loss::{
-    classify, is_correct, rms, sorted_eigenvalues, Loss, PointPrediction, TIE_TOLERANCE,
+pub use loss::{classify, is_correct, rms, Loss, PointPrediction, TIE_TOLERANCE};
+pub use spectrum::{
+    hessian_index, sorted_eigenvalues, sorted_symmetric_eigen, EigenError, SortedEigen,
+    DEFAULT_EIGENVALUE_CUTOFF,
 };
 pub use network::Network;
 pub use symmetry::{Alignment, SymmetryOp};

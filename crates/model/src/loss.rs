@@ -328,7 +328,7 @@ impl Loss {
     /// iteration count; nalgebra returns them unsorted). `None` if it fails to converge, which
     /// only happens for non-finite input.
     pub fn hessian_eigenvalues(&mut self, w: &[f64]) -> Option<Vec<f64>> {
-        sorted_eigenvalues(self.hessian(w))
+        crate::spectrum::sorted_eigenvalues(self.hessian(w))
     }
 
     /// Hessian-vector product `out = H(W) v` without forming H (Pearlmutter's R-operator).
@@ -457,14 +457,6 @@ impl Loss {
         }
         pc
     }
-}
-
-/// Eigenvalues of a symmetric matrix in ascending order, `None` if the iteration does not converge.
-pub fn sorted_eigenvalues(m: DMatrix<f64>) -> Option<Vec<f64>> {
-    let eig = nalgebra::SymmetricEigen::try_new(m, f64::EPSILON, 100_000)?;
-    let mut ev: Vec<f64> = eig.eigenvalues.iter().copied().collect();
-    ev.sort_by(f64::total_cmp);
-    Some(ev)
 }
 
 /// Probability differences up to this count as ties. Stationary points are stored converged to

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_optim::{
-    polish_minimum, verified_minimum, Lbfgs, LbfgsParams, NewtonParams, VerifyParams,
+    polish_minimum, verified_minimum, Lbfgs, LbfgsParams, NewtonParams, MinimumParams,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -63,7 +63,7 @@ fn polish(bencher: divan::Bencher, n_hidden: usize) {
 #[divan::bench(args = [2, 3, 4], sample_count = 512)]
 fn verified(bencher: divan::Bencher, n_hidden: usize) {
     let (loss, starts) = setup(n_hidden);
-    let params = VerifyParams::default();
+    let params = MinimumParams::default();
     let state = RefCell::new((loss, Lbfgs::new(LbfgsParams::default()).unwrap(), 0usize));
     bencher.bench_local(|| {
         let (loss, lbfgs, i) = &mut *state.borrow_mut();

@@ -19,7 +19,7 @@ use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
 
 use crate::error::{check_count, check_non_negative, check_positive};
-use crate::minimum::{verified_minimum, Minimum, MinimumFailure, VerifyParams};
+use crate::minimum::{verified_minimum, Minimum, MinimumFailure, MinimumParams};
 use crate::{Lbfgs, LbfgsParams, Objective, OptimError};
 
 /// Random restarts a chain makes when its first quench fails, before it gives up.
@@ -77,7 +77,7 @@ pub struct BasinHoppingParams {
     /// The L-BFGS quench.
     pub quench: LbfgsParams,
     /// Hessian check, saddle escape and Newton polish of each quench.
-    pub verify: VerifyParams,
+    pub verify: MinimumParams,
     /// Two minima are the same when their energies differ by at most this times max(1, |E|)...
     pub energy_tolerance: f64,
     /// ... and their symmetry-aware distance (`nnscape_model::symmetry::distance`) is at most
@@ -110,7 +110,7 @@ impl Default for BasinHoppingParams {
             // GMIN SLOPPYCONV 1e-6 and the landscape-style L-BFGS defaults.
             quench: LbfgsParams::default(),
             // PATHSAMPLE EVCUT 1e-7; Newton polish to 1e-10.
-            verify: VerifyParams::default(),
+            verify: MinimumParams::default(),
             // Polished minima (RMS 1e-10) agree in energy to ~1e-15; 1e-7 relative is far above
             // that and far below the gaps between distinct minima (PATHSAMPLE EDIFFTOL 1e-4 was
             // set for unpolished points).

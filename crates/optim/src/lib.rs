@@ -68,6 +68,6 @@ pub use error::OptimError;
 pub use lbfgs::{Lbfgs, LbfgsParams, MinimizeResult, Termination};
 #[cfg(feature = "lbfgsb")]
 pub use lbfgsb_backend::minimize_lbfgsb;
-pub use minimum::{verified_minimum, Minimum, MinimumFailure, VerifyParams};
+pub use minimum::{push_off, verified_minimum, Minimum, MinimumFailure, MinimumParams, PushOff};
 pub use newton::{newton_polish, polish_minimum, NewtonParams};
 pub use objective::{HessianObjective, Objective};

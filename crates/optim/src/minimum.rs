@@ -8,14 +8,17 @@
 //! along that eigenvector and minimises again, as GMIN/OPTIM do when a "minimum" turns out to have
 //! a negative eigenvalue. It never reports a saddle as a minimum.
 
-use nalgebra::{DMatrix, SymmetricEigen};
+use nalgebra::DMatrix;
+use nnscape_model::sorted_symmetric_eigen;
 
 use crate::error::{check_non_negative, check_positive};
-use crate::{polish_minimum, HessianObjective, Lbfgs, NewtonParams, OptimError, Termination};
+use crate::{
+    polish_minimum, HessianObjective, Lbfgs, NewtonParams, Objective, OptimError, Termination,
+};
 
-/// Settings of [`verified_minimum`]. Defaults: see [`VerifyParams::default`].
+/// Settings of [`verified_minimum`]. Defaults: see [`MinimumParams::default`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct VerifyParams {
+pub struct MinimumParams {
     /// A Hessian eigenvalue below `-eigenvalue_cutoff` marks a saddle (absolute cut-off).
     pub eigenvalue_cutoff: f64,
     /// Largest number of push-offs from saddles before the point is given up.
@@ -24,18 +27,18 @@ pub struct VerifyParams {
     pub push: f64,
     /// The push is doubled until the energy drops by `min_energy_drop`, up to this length.
     pub max_push: f64,
-    /// Energy drop (absolute) that counts as "clearly down" after a push, so that the following
+    /// Energy drop (relative to max(1, |E|)) that counts as "clearly down" after a push, so that the following
     /// quench starts with a gradient that leads away from the saddle.
     pub min_energy_drop: f64,
     /// Newton polish of the result (tolerance: the reported RMS gradient).
     pub newton: NewtonParams,
 }
 
-impl Default for VerifyParams {
+impl Default for MinimumParams {
     fn default() -> Self {
         Self {
             // PATHSAMPLE EVCUT 1e-7: the eigenvalue cut-off for zero modes.
-            eigenvalue_cutoff: 1e-7,
+            eigenvalue_cutoff: nnscape_model::DEFAULT_EIGENVALUE_CUTOFF,
             // Bounded; on XOR one push-off almost always suffices.
             max_escapes: 10,
             // OPTIM PUSHOFF is 0.2 for transition states; start at half of it, and double.
@@ -50,7 +53,7 @@ impl Default for VerifyParams {
     }
 }
 
-impl VerifyParams {
+impl MinimumParams {
     /// Checks every field; the error names the first bad field and its value.
     pub fn validate(&self) -> Result<(), OptimError> {
         check_non_negative("eigenvalue_cutoff", self.eigenvalue_cutoff)?;
@@ -90,10 +93,7 @@ pub struct Minimum {
 impl Minimum {
     /// Number of eigenvalues below `-cutoff`: 0 for a verified minimum at its own cut-off.
     pub fn index(&self, cutoff: f64) -> usize {
-        self.eigenvalues
-            .iter()
-            .take_while(|&&e| e < -cutoff)
-            .count()
+        nnscape_model::hessian_index(&self.eigenvalues, cutoff)
     }
 }
 
@@ -138,20 +138,10 @@ pub(crate) fn hessian_spectrum<O: HessianObjective + ?Sized>(
     hess: &mut DMatrix<f64>,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     obj.hessian(x, hess);
-    if hess.iter().any(|h| !h.is_finite()) {
-        return None;
-    }
-    // Symmetrise: implementations may fill the two triangles with different rounding.
-    let sym = (&*hess + hess.transpose()) * 0.5;
     let n = x.len();
-    let eig = SymmetricEigen::try_new(sym, f64::EPSILON, 100 * n.max(10))?;
-    let lowest = (0..n).min_by(|&a, &b| eig.eigenvalues[a].total_cmp(&eig.eigenvalues[b]))?;
-    let mut values: Vec<f64> = eig.eigenvalues.iter().copied().collect();
-    values.sort_by(f64::total_cmp);
-    Some((
-        values,
-        eig.eigenvectors.column(lowest).iter().copied().collect(),
-    ))
+    let eig = sorted_symmetric_eigen(hess.clone(), f64::EPSILON, 100 * n.max(10)).ok()?;
+    let lowest = eig.vector(0);
+    Some((eig.eigenvalues, lowest))
 }
 
 /// Minimises `obj` from `x0` to a Hessian-verified, polished minimum.
@@ -168,12 +158,12 @@ pub(crate) fn hessian_spectrum<O: HessianObjective + ?Sized>(
 /// converges to the nearest stationary point of any index.
 ///
 /// # Panics
-/// If `x0.len() != obj.dim()` or `params` fails [`VerifyParams::validate`].
+/// If `x0.len() != obj.dim()` or `params` fails [`MinimumParams::validate`].
 pub fn verified_minimum<O: HessianObjective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     lbfgs: &mut Lbfgs,
-    params: &VerifyParams,
+    params: &MinimumParams,
 ) -> Result<Minimum, MinimumFailure> {
     if let Err(e) = params.validate() {
         panic!("verified_minimum: {e}");
@@ -218,38 +208,78 @@ pub fn verified_minimum<O: HessianObjective + ?Sized>(
             });
         }
         escapes += 1;
-        let start = push_off(obj, &polished.x, polished.energy, &v, params, &mut nfev);
-        quench = lbfgs.minimize(obj, &start);
+        let pushed = push_off(
+            obj,
+            &polished.x,
+            polished.energy,
+            &v,
+            &[1.0, -1.0],
+            params.push,
+            params.max_push,
+            params.min_energy_drop,
+        );
+        nfev += pushed.evaluations;
+        quench = lbfgs.minimize(obj, &pushed.x);
     }
 }
 
-/// The point x +/- h v on the lower side, h doubled from `push` until the energy is clearly down.
-fn push_off<O: HessianObjective + ?Sized>(
+/// A push-off along a direction: where it ended and whether the energy dropped enough.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PushOff {
+    /// The lowest point tried.
+    pub x: Vec<f64>,
+    /// Its energy.
+    pub energy: f64,
+    /// True when `energy <= e0 - min_drop * max(1, |e0|)`.
+    pub dropped: bool,
+    /// Energy evaluations made.
+    pub evaluations: usize,
+}
+
+/// Pushes off a stationary point `x` (energy `e0`) along `direction`, on each side in `signs`
+/// (e.g. `[1.0, -1.0]` for whichever is lower, `[1.0]` for one side): the step h starts at
+/// `initial` and doubles, up to `max`, until the lowest point tried lies clearly below the
+/// stationary point (`min_drop` relative to max(1, |e0|)). A fixed small push is not enough on
+/// flat saddles: the quench that follows would stop on the saddle itself.
+#[allow(clippy::too_many_arguments)]
+pub fn push_off<O: Objective + ?Sized>(
     obj: &mut O,
     x: &[f64],
-    energy: f64,
-    v: &[f64],
-    params: &VerifyParams,
-    nfev: &mut usize,
-) -> Vec<f64> {
-    let mut h = params.push;
+    e0: f64,
+    direction: &[f64],
+    signs: &[f64],
+    initial: f64,
+    max: f64,
+    min_drop: f64,
+) -> PushOff {
+    let threshold = e0 - min_drop * e0.abs().max(1.0);
+    let mut h = initial;
     let mut trial = vec![0.0; x.len()];
-    let mut best = (f64::INFINITY, x.to_vec());
+    let mut best = PushOff {
+        x: x.to_vec(),
+        energy: f64::INFINITY,
+        dropped: false,
+        evaluations: 0,
+    };
     loop {
-        for sign in [1.0, -1.0] {
-            for ((t, xi), vi) in trial.iter_mut().zip(x).zip(v) {
+        for &sign in signs {
+            for ((t, xi), vi) in trial.iter_mut().zip(x).zip(direction) {
                 *t = xi + sign * h * vi;
             }
             let e = obj.energy(&trial);
-            *nfev += 1;
-            // Strictly lower only: at a symmetric saddle both sides tie and + is kept.
-            if e < best.0 {
-                best.0 = e;
-                best.1.copy_from_slice(&trial);
+            best.evaluations += 1;
+            // Strictly lower only: at a symmetric saddle both sides tie and the first is kept.
+            if e < best.energy {
+                best.energy = e;
+                best.x.copy_from_slice(&trial);
             }
         }
-        if best.0 <= energy - params.min_energy_drop || h * 2.0 > params.max_push {
-            return best.1;
+        if best.energy <= threshold {
+            best.dropped = true;
+            return best;
+        }
+        if h * 2.0 > max * (1.0 + 1e-12) {
+            return best;
         }
         h *= 2.0;
     }

@@ -8,7 +8,7 @@ use nnscape_model::{Dataset, Loss, Network};
 use nnscape_optim::{
     basin_hopping, basin_hopping_with, verified_minimum, AdaptiveStep, BasinHoppingParams,
     BasinHoppingReport, Insertion, Lbfgs, LbfgsParams, MinimaSet, OptimError, Stop, StopReason,
-    VerifyParams,
+    MinimumParams,
 };
 
 fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
@@ -166,9 +166,9 @@ fn minima_set_deduplicates_symmetry_copies() {
     let mut loss = Loss::new(net, Dataset::xor()).unwrap();
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let start: Vec<f64> = (0..12).map(|i| ((i * 7 % 5) as f64 - 2.0) * 0.6).collect();
-    let m = verified_minimum(&mut loss, &start, &mut lbfgs, &VerifyParams::default()).unwrap();
+    let m = verified_minimum(&mut loss, &start, &mut lbfgs, &MinimumParams::default()).unwrap();
     let zero =
-        verified_minimum(&mut loss, &[0.0; 12], &mut lbfgs, &VerifyParams::default()).unwrap();
+        verified_minimum(&mut loss, &[0.0; 12], &mut lbfgs, &MinimumParams::default()).unwrap();
     assert!(m.energy < zero.energy);
 
     let mut set = MinimaSet::new(net, 1e-7, 1e-3).unwrap();

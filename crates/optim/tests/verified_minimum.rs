@@ -3,7 +3,7 @@
 
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_optim::{
-    newton_polish, polish_minimum, verified_minimum, Lbfgs, LbfgsParams, NewtonParams, VerifyParams,
+    newton_polish, polish_minimum, verified_minimum, Lbfgs, LbfgsParams, NewtonParams, MinimumParams,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -52,7 +52,7 @@ fn lbfgs_plus_polish_reaches_1e10_with_positive_definite_hessian() {
                 polished.rms_gradient
             );
             // The verified step from the same start: always a true minimum.
-            let m = verified_minimum(&mut loss, &x0, &mut lbfgs, &VerifyParams::default()).unwrap();
+            let m = verified_minimum(&mut loss, &x0, &mut lbfgs, &MinimumParams::default()).unwrap();
             assert!(m.rms_gradient <= 1e-10);
             assert!(
                 m.eigenvalues[0] > 0.0,
@@ -120,7 +120,7 @@ fn symmetric_saddle_is_escaped() {
         "the subspace point should be a saddle, lowest eigenvalue {lowest_plain}"
     );
 
-    let m = verified_minimum(&mut loss, &x0, &mut lbfgs, &VerifyParams::default()).unwrap();
+    let m = verified_minimum(&mut loss, &x0, &mut lbfgs, &MinimumParams::default()).unwrap();
     assert!(m.escapes >= 1);
     assert!(m.eigenvalues[0] > -1e-7, "{:?}", m.eigenvalues);
     assert!(lowest_eigenvalue(&mut loss, &m.x) > -1e-7);
@@ -146,9 +146,9 @@ fn zero_escapes_reports_the_saddle_as_a_failure() {
     let mut loss = Loss::new(net, Dataset::xor()).unwrap();
     let x0 = symmetric_start(&net);
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
-    let params = VerifyParams {
+    let params = MinimumParams {
         max_escapes: 0,
-        ..VerifyParams::default()
+        ..MinimumParams::default()
     };
     let err = verified_minimum(&mut loss, &x0, &mut lbfgs, &params).unwrap_err();
     assert!(
@@ -161,17 +161,17 @@ fn zero_escapes_reports_the_saddle_as_a_failure() {
 #[test]
 fn verify_params_reject_bad_values() {
     let bad = [
-        VerifyParams {
+        MinimumParams {
             eigenvalue_cutoff: -1.0,
-            ..VerifyParams::default()
+            ..MinimumParams::default()
         },
-        VerifyParams {
+        MinimumParams {
             push: f64::NAN,
-            ..VerifyParams::default()
+            ..MinimumParams::default()
         },
-        VerifyParams {
+        MinimumParams {
             max_push: 0.01,
-            ..VerifyParams::default()
+            ..MinimumParams::default()
         },
     ];
     for (p, name) in bad.iter().zip(["eigenvalue_cutoff", "push", "max_push"]) {

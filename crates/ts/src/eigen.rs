@@ -1,14 +1,14 @@
 //! Lowest Hessian eigenpairs: exact (dense symmetric eigendecomposition) or matrix-free
 //! (Lanczos with full reorthogonalisation, using only Hessian-vector products).
 
-use nalgebra::{DMatrix, SymmetricEigen};
+use nalgebra::DMatrix;
 use nnscape_optim::HessianObjective;
 
 use crate::align::{dot, norm};
 
-/// Eigenvalues below `-DEFAULT_EIGENVALUE_CUTOFF` count as negative (PATHSAMPLE `EVCUT 1e-7`):
-/// smaller ones are numerical zero modes.
-pub const DEFAULT_EIGENVALUE_CUTOFF: f64 = 1e-7;
+pub use nnscape_model::{
+    hessian_index, sorted_symmetric_eigen, EigenError, SortedEigen, DEFAULT_EIGENVALUE_CUTOFF,
+};
 
 /// How the lowest Hessian eigenpairs are obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,63 +53,6 @@ impl Default for EigenParams {
     }
 }
 
-/// Eigen-solver failure.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum EigenError {
-    /// The dense QR iteration or Lanczos did not converge within its bound.
-    #[error("eigen-solver did not converge")]
-    NoConvergence,
-    /// The Hessian contains NaN or infinity.
-    #[error("non-finite Hessian")]
-    NonFinite,
-}
-
-/// Eigenpairs sorted by ascending eigenvalue; `eigenvectors` holds them as unit columns.
-#[derive(Debug, Clone)]
-pub struct SortedEigen {
-    /// Ascending eigenvalues.
-    pub eigenvalues: Vec<f64>,
-    /// Matching unit eigenvectors (column `i` belongs to `eigenvalues[i]`).
-    pub eigenvectors: DMatrix<f64>,
-}
-
-impl SortedEigen {
-    /// Eigenvector `i` as a vector.
-    pub fn vector(&self, i: usize) -> Vec<f64> {
-        self.eigenvectors.column(i).iter().copied().collect()
-    }
-}
-
-/// Number of eigenvalues below `-cutoff` (the Hessian index).
-pub fn hessian_index(eigenvalues: &[f64], cutoff: f64) -> usize {
-    eigenvalues.iter().filter(|&&l| l < -cutoff).count()
-}
-
-/// Full eigendecomposition of a symmetric matrix, sorted ascending. nalgebra returns the pairs
-/// unsorted, so they are sorted here.
-pub fn sorted_symmetric_eigen(
-    h: DMatrix<f64>,
-    eps: f64,
-    max_iterations: usize,
-) -> Result<SortedEigen, EigenError> {
-    if h.iter().any(|v| !v.is_finite()) {
-        return Err(EigenError::NonFinite);
-    }
-    let n = h.nrows();
-    let eig = SymmetricEigen::try_new(h, eps, max_iterations).ok_or(EigenError::NoConvergence)?;
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| eig.eigenvalues[a].total_cmp(&eig.eigenvalues[b]));
-    let eigenvalues = order.iter().map(|&i| eig.eigenvalues[i]).collect();
-    let mut eigenvectors = DMatrix::zeros(n, n);
-    for (c, &i) in order.iter().enumerate() {
-        eigenvectors.set_column(c, &eig.eigenvectors.column(i));
-    }
-    Ok(SortedEigen {
-        eigenvalues,
-        eigenvectors,
-    })
-}
-
 /// All Hessian eigenpairs at `x`, sorted ascending (dense).
 pub fn hessian_eigen<O: HessianObjective + ?Sized>(
     obj: &mut O,
@@ -119,8 +62,6 @@ pub fn hessian_eigen<O: HessianObjective + ?Sized>(
     let n = obj.dim();
     let mut h = DMatrix::zeros(n, n);
     obj.hessian(x, &mut h);
-    // Symmetrise: round-off in an analytic Hessian must not make the solver see an asymmetric matrix.
-    let h = (&h + h.transpose()) * 0.5;
     sorted_symmetric_eigen(h, params.exact_eps, params.exact_max_iterations)
 }
 

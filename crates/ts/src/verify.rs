@@ -2,11 +2,11 @@
 //! index 1, push off along both signs of the reaction coordinate and minimise each side.
 
 use nnscape_optim::{
-    polish_minimum, HessianObjective, Lbfgs, LbfgsParams, MinimizeResult, NewtonParams, OptimError,
+    push_off, verified_minimum, HessianObjective, Lbfgs, LbfgsParams, MinimumParams, OptimError,
 };
 
 use crate::align::Alignment;
-use crate::eigen::{hessian_index, lowest_eigenpairs, EigenError, EigenMethod};
+use crate::eigen::EigenError;
 use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 
 /// Parameters of verification and of the minimisations that follow a push-off.
@@ -27,10 +27,9 @@ pub struct VerifyParams {
     /// L-BFGS for the quench from a push-off. Step cap 0.02 (OPTIM `MAXSTEP` 0.01-0.02) keeps
     /// the quench close to the steepest-descent path so the right minimum is found.
     pub lbfgs: LbfgsParams,
-    /// Newton polish of the minima (RMS gradient 1e-10 by default).
-    pub newton: NewtonParams,
-    /// How many times a quench that ended on a saddle is pushed off again.
-    pub max_saddle_escapes: usize,
+    /// The Hessian check, saddle escape and Newton polish of each quench
+    /// ([`nnscape_optim::verified_minimum`], the one implementation shared with basin-hopping).
+    pub minimum: MinimumParams,
     /// Same point when `|E_a - E_b| <= energy_tolerance * max(1, |E|)` ...
     pub energy_tolerance: f64,
     /// ... and the aligned distance is below this.
@@ -50,8 +49,7 @@ impl Default for VerifyParams {
                 max_iterations: 20_000,
                 ..LbfgsParams::default()
             },
-            newton: NewtonParams::default(),
-            max_saddle_escapes: 4,
+            minimum: MinimumParams::default(),
             energy_tolerance: 1e-7,
             distance_tolerance: 1e-3,
         }
@@ -67,8 +65,7 @@ pub struct MinimumFound {
     pub energy: f64,
     /// RMS gradient after the Newton polish.
     pub rms_gradient: f64,
-    /// Hessian eigenvalues, ascending (all of them with the exact solver, the lowest two with
-    /// Lanczos); none below the cut-off.
+    /// Hessian eigenvalues, ascending; none below the cut-off.
     pub eigenvalues: Vec<f64>,
 }
 
@@ -162,85 +159,24 @@ pub fn same_point<A: Alignment + ?Sized>(
         && align.align(xa, xb).0 < dist_tol
 }
 
-/// Push off from `x` (energy `e`) along `sign * v`, doubling the length from
-/// `initial_push_off` until the energy is clearly below `e`.
-fn push_off<O: HessianObjective + ?Sized>(
-    obj: &mut O,
-    x: &[f64],
-    e: f64,
-    v: &[f64],
-    sign: f64,
-    params: &VerifyParams,
-) -> Option<Vec<f64>> {
-    let threshold = e - params.push_off_energy_drop * e.abs().max(1.0);
-    let mut s = params.initial_push_off;
-    let mut xt = vec![0.0; x.len()];
-    while s <= params.max_push_off * (1.0 + 1e-12) {
-        for i in 0..x.len() {
-            xt[i] = x[i] + sign * s * v[i];
-        }
-        let et = obj.energy(&xt);
-        if et.is_finite() && et < threshold {
-            return Some(xt);
-        }
-        s *= 2.0;
-    }
-    None
-}
-
-fn eigen_check<O: HessianObjective + ?Sized>(
-    obj: &mut O,
-    x: &[f64],
-    params: &VerifyParams,
-) -> Result<crate::eigen::SortedEigen, EigenError> {
-    let k = match params.hef.eigen.method {
-        EigenMethod::Exact => obj.dim(),
-        EigenMethod::Lanczos => 2,
-    };
-    lowest_eigenpairs(obj, x, k, None, &params.hef.eigen)
-}
-
-/// Quench from `x0` to a minimum: L-BFGS, then `polish_minimum` (L-BFGS + Newton), then a
-/// Hessian check. A quench that stopped on a saddle is pushed off along its negative mode both
-/// ways and re-quenched (the lower result kept), so a saddle is never reported as a minimum.
+/// Quench from `x0` to a Hessian-verified, polished minimum with
+/// [`nnscape_optim::verified_minimum`] (L-BFGS with `params.lbfgs`, Newton polish, push-off from
+/// any saddle the quench stops on), so a saddle is never reported as a minimum.
 pub fn minimise_to_minimum<O: HessianObjective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     params: &VerifyParams,
 ) -> Result<MinimumFound, VerifyError> {
+    params.minimum.validate()?;
     let mut lbfgs = Lbfgs::new(params.lbfgs.clone())?;
-    params.newton.validate()?;
-    let quench = |obj: &mut O, lbfgs: &mut Lbfgs, x: &[f64]| {
-        let r = lbfgs.minimize(obj, x);
-        let r = polish_minimum(obj, &r.x, lbfgs, &params.newton);
-        (r.energy.is_finite() && r.rms_gradient <= params.newton.rms_gradient_tolerance)
-            .then_some(r)
-    };
-    let mut current = quench(obj, &mut lbfgs, x0).ok_or(VerifyError::MinimisationFailed)?;
-    for _ in 0..=params.max_saddle_escapes {
-        let eig = eigen_check(obj, &current.x, params)?;
-        if hessian_index(&eig.eigenvalues, params.hef.eigenvalue_cutoff) == 0 {
-            return Ok(MinimumFound {
-                x: current.x,
-                energy: current.energy,
-                rms_gradient: current.rms_gradient,
-                eigenvalues: eig.eigenvalues,
-            });
-        }
-        let v = eig.vector(0);
-        let mut best: Option<MinimizeResult> = None;
-        for sign in [1.0, -1.0] {
-            if let Some(xs) = push_off(obj, &current.x, current.energy, &v, sign, params) {
-                if let Some(r) = quench(obj, &mut lbfgs, &xs) {
-                    if best.as_ref().is_none_or(|b| r.energy < b.energy) {
-                        best = Some(r);
-                    }
-                }
-            }
-        }
-        current = best.ok_or(VerifyError::MinimisationFailed)?;
-    }
-    Err(VerifyError::MinimisationFailed)
+    let m = verified_minimum(obj, x0, &mut lbfgs, &params.minimum)
+        .map_err(|_| VerifyError::MinimisationFailed)?;
+    Ok(MinimumFound {
+        x: m.x,
+        energy: m.energy,
+        rms_gradient: m.rms_gradient,
+        eigenvalues: m.eigenvalues,
+    })
 }
 
 /// Push off a verified transition state along `-v` and `+v` and minimise both sides.
@@ -252,9 +188,20 @@ pub fn push_off_and_minimise<O: HessianObjective + ?Sized, A: Alignment + ?Sized
 ) -> Result<Path, VerifyError> {
     let mut sides = Vec::with_capacity(2);
     for sign in [-1.0, 1.0] {
-        let xs = push_off(obj, &ts.x, ts.energy, &ts.eigenvector, sign, params)
-            .ok_or(VerifyError::PushOffFailed)?;
-        sides.push(minimise_to_minimum(obj, &xs, params)?);
+        let pushed = push_off(
+            obj,
+            &ts.x,
+            ts.energy,
+            &ts.eigenvector,
+            &[sign],
+            params.initial_push_off,
+            params.max_push_off,
+            params.push_off_energy_drop,
+        );
+        if !pushed.dropped {
+            return Err(VerifyError::PushOffFailed);
+        }
+        sides.push(minimise_to_minimum(obj, &pushed.x, params)?);
     }
     let plus = sides.pop().expect("two sides");
     let minus = sides.pop().expect("two sides");

@@ -38,9 +38,9 @@ pub mod symmetry;
 pub use dataset::Dataset;
 pub use error::{DataError, ModelError};
 pub use loss::{classify, is_correct, rms, Loss, PointPrediction, TIE_TOLERANCE};
+pub use network::Network;
 pub use spectrum::{
     hessian_index, sorted_eigenvalues, sorted_symmetric_eigen, EigenError, SortedEigen,
     DEFAULT_EIGENVALUE_CUTOFF,
 };
-pub use network::Network;
 pub use symmetry::{Alignment, SymmetryOp};

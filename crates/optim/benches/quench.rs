@@ -7,7 +7,7 @@ use std::cell::RefCell;
 
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_optim::{
-    polish_minimum, verified_minimum, Lbfgs, LbfgsParams, NewtonParams, MinimumParams,
+    polish_minimum, verified_minimum, Lbfgs, LbfgsParams, MinimumParams, NewtonParams,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;

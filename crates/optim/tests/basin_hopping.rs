@@ -7,8 +7,8 @@ use nnscape_model::symmetry::{apply, SymmetryOp};
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_optim::{
     basin_hopping, basin_hopping_with, verified_minimum, AdaptiveStep, BasinHoppingParams,
-    BasinHoppingReport, Insertion, Lbfgs, LbfgsParams, MinimaSet, OptimError, Stop, StopReason,
-    MinimumParams,
+    BasinHoppingReport, Insertion, Lbfgs, LbfgsParams, MinimaSet, MinimumParams, OptimError, Stop,
+    StopReason,
 };
 
 fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {

@@ -3,7 +3,8 @@
 
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_optim::{
-    newton_polish, polish_minimum, verified_minimum, Lbfgs, LbfgsParams, NewtonParams, MinimumParams,
+    newton_polish, polish_minimum, verified_minimum, Lbfgs, LbfgsParams, MinimumParams,
+    NewtonParams,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -52,7 +53,8 @@ fn lbfgs_plus_polish_reaches_1e10_with_positive_definite_hessian() {
                 polished.rms_gradient
             );
             // The verified step from the same start: always a true minimum.
-            let m = verified_minimum(&mut loss, &x0, &mut lbfgs, &MinimumParams::default()).unwrap();
+            let m =
+                verified_minimum(&mut loss, &x0, &mut lbfgs, &MinimumParams::default()).unwrap();
             assert!(m.rms_gradient <= 1e-10);
             assert!(
                 m.eigenvalues[0] > 0.0,

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nnscape_optim::{basin_hopping_with, BasinHoppingParams, DistinctMinimum, Stop};
 
 use crate::common::NetworkArgs;
+use crate::csvio::{write_points_csv, PointRow};
 
 #[derive(Debug, clap::Args)]
 pub struct MinimaArgs {
@@ -37,33 +38,24 @@ pub struct MinimaArgs {
 /// (one `w` column per parameter, model order), numbers in Rust's shortest round-trip form so
 /// that reading them back gives the same bits.
 pub fn write_minima_csv<W: Write>(
-    mut out: W,
+    out: W,
     n_params: usize,
     minima: &[DistinctMinimum],
 ) -> Result<()> {
-    let mut header = String::from("id,energy,rms_gradient,index,n_correct");
-    for i in 0..n_params {
-        header.push_str(&format!(",w{i}"));
-    }
-    writeln!(out, "{header}")?;
-    for m in minima {
-        anyhow::ensure!(
-            m.x.len() == n_params,
-            "minimum {} has {} parameters, expected {n_params}",
-            m.id,
-            m.x.len()
-        );
-        let mut line = format!(
-            "{},{},{},{},{}",
-            m.id, m.energy, m.rms_gradient, m.index, m.n_correct
-        );
-        for w in &m.x {
-            line.push_str(&format!(",{w}"));
-        }
-        writeln!(out, "{line}")?;
-    }
-    out.flush()?;
-    Ok(())
+    write_points_csv(
+        out,
+        n_params,
+        false,
+        minima.iter().map(|m| PointRow {
+            id: m.id as i64,
+            energy: m.energy,
+            rms_gradient: m.rms_gradient,
+            index: m.index,
+            n_correct: m.n_correct,
+            link: None,
+            params: &m.x,
+        }),
+    )
 }
 
 pub fn run(args: &MinimaArgs) -> Result<()> {

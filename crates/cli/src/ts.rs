@@ -1,19 +1,17 @@
 //! `nnscape ts` (single-ended transition-state searches from every minimum of a minima CSV) and
 //! `nnscape connect` (double-ended connection between two of its minima).
 
-use std::io::Write;
 use std::path::{Path as FsPath, PathBuf};
 
 use anyhow::{Context, Result};
-use nnscape_model::Loss;
-use nnscape_optim::DistinctMinimum;
+use nnscape_model::{hessian_index, Loss};
 use nnscape_ts::{
     connect, minimise_to_minimum, single_ended_all, Alignment, ConnectParams, MinimumFound,
     NetworkAlignment, SingleEndedParams, TsDatabase, TsEdge, VerifyParams,
 };
 
 use crate::common::NetworkArgs;
-use crate::minima::write_minima_csv;
+use crate::csvio::{write_points_csv, PointRow};
 
 #[derive(Debug, clap::Args)]
 pub struct TsArgs {
@@ -182,52 +180,55 @@ fn report(loss: &mut Loss, db: &TsDatabase, ids: &[usize], csv: Option<&FsPath>)
     );
     let Some(path) = csv else { return Ok(()) };
     let n = loss.n_params();
-    let mut out = std::io::BufWriter::new(
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-    );
-    let mut header = String::from("id,energy,rms_gradient,index,n_correct,min1,min2");
-    for i in 0..n {
-        header.push_str(&format!(",w{i}"));
-    }
-    writeln!(out, "{header}")?;
-    for (i, t) in db.transition_states.iter().enumerate() {
-        let TsEdge {
-            ts, minus, plus, ..
-        } = t;
-        let mut line = format!(
-            "{i},{},{},1,{},{},{}",
-            ts.energy,
-            ts.rms_gradient,
-            loss.n_correct(&ts.x),
-            ids[*minus],
-            ids[*plus]
-        );
-        for w in &ts.x {
-            line.push_str(&format!(",{w}"));
-        }
-        writeln!(out, "{line}")?;
-    }
-    out.flush()?;
-    let cutoff = VerifyParams::default().hef.eigenvalue_cutoff;
-    let minima: Vec<DistinctMinimum> = db
-        .minima
+    let create = |p: &FsPath| -> Result<std::io::BufWriter<std::fs::File>> {
+        Ok(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        ))
+    };
+    let ts_correct: Vec<usize> = db
+        .transition_states
         .iter()
-        .zip(ids)
-        .map(|(m, &id)| DistinctMinimum {
-            id,
-            energy: m.energy,
-            rms_gradient: m.rms_gradient,
-            index: m.eigenvalues.iter().filter(|&&l| l < -cutoff).count(),
-            eigenvalues: m.eigenvalues.clone(),
-            n_correct: loss.n_correct(&m.x),
-            hits: 0,
-            x: m.x.clone(),
-        })
+        .map(|t| loss.n_correct(&t.ts.x))
         .collect();
+    write_points_csv(
+        create(path)?,
+        n,
+        true,
+        db.transition_states
+            .iter()
+            .zip(&ts_correct)
+            .enumerate()
+            .map(|(i, (t, &n_correct))| PointRow {
+                id: i as i64,
+                energy: t.ts.energy,
+                rms_gradient: t.ts.rms_gradient,
+                index: 1,
+                n_correct,
+                link: Some((ids[t.minus] as i64, ids[t.plus] as i64)),
+                params: &t.ts.x,
+            }),
+    )?;
+    let cutoff = VerifyParams::default().hef.eigenvalue_cutoff;
+    let min_correct: Vec<usize> = db.minima.iter().map(|m| loss.n_correct(&m.x)).collect();
     let mpath = minima_path(path);
-    let file =
-        std::fs::File::create(&mpath).with_context(|| format!("creating {}", mpath.display()))?;
-    write_minima_csv(std::io::BufWriter::new(file), n, &minima)?;
+    write_points_csv(
+        create(&mpath)?,
+        n,
+        false,
+        db.minima
+            .iter()
+            .zip(ids)
+            .zip(&min_correct)
+            .map(|((m, &id), &n_correct)| PointRow {
+                id: id as i64,
+                energy: m.energy,
+                rms_gradient: m.rms_gradient,
+                index: hessian_index(&m.eigenvalues, cutoff),
+                n_correct,
+                link: None,
+                params: &m.x,
+            }),
+    )?;
     println!("wrote {} and {}", path.display(), mpath.display());
     Ok(())
 }

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::align::{dot, Alignment};
 use crate::dneb::{dneb, DnebParams};
 use crate::eigen::lowest_eigenpairs;
-use crate::hef::{find_transition_state, TransitionState};
+use crate::hef::{find_transition_state, TransitionState, TsFailure};
 use crate::verify::{
     minimise_to_minimum, push_off_and_minimise, same_point, verify_candidate, MinimumFound, Path,
     VerifyError, VerifyParams, VerifyStats,
@@ -599,7 +599,7 @@ pub fn connect<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
         let xb = g.minima[b].x.clone();
         let band = dneb(obj, &xa, &xb, align, &dp)?;
         for cand in band.maxima.iter().take(params.candidates_per_attempt) {
-            if let Ok(p) = verify_candidate(
+            match verify_candidate(
                 obj,
                 &cand.x,
                 Some(&cand.tangent),
@@ -607,9 +607,30 @@ pub fn connect<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
                 &params.verify,
                 &mut stats,
             ) {
-                let im = g.add_minimum(p.minus);
-                let ip = g.add_minimum(p.plus);
-                g.add_ts(p.ts, im, ip, p.same_minimum);
+                Ok(p) => {
+                    let im = g.add_minimum(p.minus);
+                    let ip = g.add_minimum(p.plus);
+                    g.add_ts(p.ts, im, ip, p.same_minimum);
+                }
+                // The band's maximum sits in a basin of its own (eigenvector-following fell
+                // into a minimum): that intermediate minimum is a new stepping stone for the
+                // Dijkstra search, as in OPTIM.
+                Err(VerifyError::Ts(TsFailure::NoNegativeEigenvalue)) => {
+                    if let Ok(m) = minimise_to_minimum(obj, &cand.x, &params.verify) {
+                        g.add_minimum(m);
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        // Local minima along the band lie in intermediate basins: quench them and add the
+        // minima, so the next attempts can go through them (shorter, better-resolved bands).
+        for i in 1..band.images.len() - 1 {
+            let e = &band.energies;
+            if e[i] < e[i - 1] && e[i] <= e[i + 1] {
+                if let Ok(m) = minimise_to_minimum(obj, &band.images[i], &params.verify) {
+                    g.add_minimum(m);
+                }
             }
         }
         found = g.ts_path(0, end_index);

@@ -49,7 +49,7 @@ pub use connect::{
     connect, single_ended, single_ended_all, single_ended_paths, ConnectParams, ConnectResult,
     SingleEndedParams, SingleEndedResult, TsDatabase, TsEdge,
 };
-pub use dneb::{dneb, image_count, BandObjective, Climber, DnebParams, DnebResult};
+pub use dneb::{dneb, image_count, BandObjective, BandOptimizer, Climber, DnebParams, DnebResult};
 pub use eigen::{
     hessian_eigen, hessian_index, lanczos_lowest, lowest_eigenpair, lowest_eigenpairs,
     sorted_symmetric_eigen, EigenError, EigenMethod, EigenParams, SortedEigen,

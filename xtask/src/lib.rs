@@ -35,7 +35,10 @@ use nnscape_analysis::embed::{embed_landscape, write_embed_csv, EmbedParams, Emb
 use nnscape_analysis::sensitivity::{
     landscape_sensitivity, LandscapeSensitivity, SensitivityParams,
 };
-use nnscape_landscape::{explore, DedupSettings, ExploreParams, LandscapeDb, LandscapeIdentity};
+use nnscape_landscape::{
+    add_stationary_points, embedded_stationary_points, explore, DedupSettings, ExploreParams,
+    LandscapeDb, LandscapeIdentity,
+};
 use nnscape_model::{Dataset, Loss, Network};
 use serde::Serialize;
 use serde_json::json;
@@ -233,6 +236,10 @@ pub struct ReproduceOptions {
     pub grid: Option<Grid>,
     /// Draw progress bars on stderr (never when stderr is not a terminal).
     pub progress: bool,
+    /// Seed each landscape with the stationary points of the same-lambda landscape with one
+    /// hidden node fewer, embedded (they stay stationary; those of index 0 and 1 are stored
+    /// before exploring). Only a new database is seeded, and only when the smaller one exists.
+    pub embed_seeds: bool,
 }
 
 impl ReproduceOptions {
@@ -247,6 +254,7 @@ impl ReproduceOptions {
             time_budget: None,
             grid: None,
             progress: true,
+            embed_seeds: true,
         }
     }
     /// The grid the options select.
@@ -499,6 +507,7 @@ pub fn reproduce(opts: &ReproduceOptions) -> Result<Report> {
         sensitivity: &analyses.sensitivity,
         embedding: &analyses.embedding,
         dataset_len: dataset.len(),
+        embed_seeds: opts.embed_seeds,
     });
     write_file(&opts.out, "SUMMARY.md", summary.as_bytes(), &mut files)?;
     let analysis_seconds = analysis_start.elapsed().as_secs_f64();
@@ -565,6 +574,21 @@ fn explore_one(
         max_time: Some(Duration::from_secs_f64(budget_seconds)),
         ..base.clone()
     };
+    if opts.embed_seeds && k.n_hidden > 1 && db.cycles()?.is_empty() {
+        let smaller = LandscapeKey {
+            n_hidden: k.n_hidden - 1,
+            lambda: k.lambda,
+        };
+        let small_path = db_path(&opts.out, &smaller);
+        if small_path.exists() {
+            let small = LandscapeDb::open_existing(&small_path)
+                .with_context(|| format!("opening {}", small_path.display()))?;
+            let seeds = embedded_stationary_points(&small)?;
+            bar.set_message(format!("seeding from {}", smaller.name()));
+            add_stationary_points(&db, &loss, &seeds, &params)
+                .with_context(|| format!("seeding {} from {}", k.name(), smaller.name()))?;
+        }
+    }
     let report = explore(&db, &loss, &params, |p| {
         bar.set_message(format!(
             "cycle {} {:<13} minima {:>5}  TS {:>5}  connected {:>5.1}%  searches {}",
@@ -988,6 +1012,7 @@ fn manifest_json(
             "selection": format!("{selection:?}"),
             "threads": opts.threads,
             "seed": opts.seed,
+            "embed_seeds": opts.embed_seeds,
         },
         "dataset": { "name": dataset.name(), "content_hash": dataset.content_hash(), "points": dataset.len() },
         "grid": {

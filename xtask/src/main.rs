@@ -39,6 +39,10 @@ enum Command {
         /// --quick), shared out by N_h.
         #[arg(long, value_name = "MIN")]
         budget_minutes: Option<f64>,
+        /// Explore each landscape from scratch instead of seeding it with the embedded
+        /// stationary points of the landscape with one hidden node fewer.
+        #[arg(long)]
+        no_embed_seeds: bool,
     },
 }
 
@@ -86,6 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             threads,
             seed,
             budget_minutes,
+            no_embed_seeds,
         } => {
             let time_budget = match budget_minutes {
                 None => None,
@@ -103,6 +108,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 threads,
                 seed,
                 time_budget,
+                embed_seeds: !no_embed_seeds,
                 ..xtask::ReproduceOptions::new(out)
             };
             let report = xtask::reproduce(&opts)?;

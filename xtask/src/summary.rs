@@ -21,6 +21,8 @@ pub struct SummaryInput<'a> {
     pub sensitivity: &'a [(LandscapeKey, LandscapeSensitivity)],
     pub embedding: &'a [(LandscapeKey, Vec<EmbedRow>)],
     pub dataset_len: usize,
+    /// Whether the larger landscapes were seeded with the embedded points of the smaller ones.
+    pub embed_seeds: bool,
 }
 
 /// The lowest minimum of a sensitivity table (ties: lowest id).
@@ -410,9 +412,8 @@ pub fn summary_markdown(inp: &SummaryInput<'_>) -> String {
             "\nHere: {} stationary points of {} pair(s) of landscapes were embedded. {stationary} ({}) are stationary in the larger network \
              (RMS gradient < {EMBED_STATIONARY_RMS:e}); the Hessian index of {predicted} ({}) equals the zero-node-block prediction. \
              Of {} minima, {stay} stay minima and {} become saddles; of {} transition states, {ts_stay} stay index 1. \
-             Of the {storable} embedded points with index 0 or 1, {found} ({}) were found by the independent exploration of the larger landscape; \
-             the other {} are minima or transition states of the larger network that its database lacks, a direct measure of how incomplete \
-             the exploration of the larger landscapes is.",
+             Of the {storable} embedded points with index 0 or 1, {found} ({}) are in the larger landscape's database{}; \
+             the other {} are minima or transition states of the larger network that its database lacks.",
             all.len(),
             inp.embedding.len(),
             pct(stationary, all.len()),
@@ -421,6 +422,11 @@ pub fn summary_markdown(inp: &SummaryInput<'_>) -> String {
             minima.len() - stay,
             ts.len(),
             pct(found, storable),
+            if inp.embed_seeds {
+                " (the larger landscapes were seeded with these points, so this counts the seeds that passed verification there)"
+            } else {
+                " (found by the independent exploration of the larger landscape: a direct measure of how incomplete that exploration is)"
+            },
             storable - found,
         );
     }

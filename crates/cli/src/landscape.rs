@@ -7,8 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nnscape_landscape::{
-    explore, pathsample, DedupSettings, ExploreParams, LandscapeDb, LandscapeIdentity,
-    StationaryPoint,
+    add_stationary_points, embedded_stationary_points, explore, pathsample, DedupSettings,
+    ExploreParams, LandscapeDb, LandscapeIdentity, StationaryPoint,
 };
 
 use crate::common::NetworkArgs;
@@ -43,6 +43,11 @@ pub struct ExploreArgs {
     /// Lowest Hessian modes followed from each minimum in single-ended searches.
     #[arg(long)]
     pub modes: Option<usize>,
+    /// Before exploring, add the minima and transition states of this database of the same
+    /// landscape with one hidden node fewer, embedded (extra node all zero): they stay
+    /// stationary, and those that are minima or transition states here seed the map.
+    #[arg(long, value_name = "FILE")]
+    pub seed_from: Option<PathBuf>,
 }
 
 impl ExploreArgs {
@@ -104,6 +109,26 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
     // Everything, database included, runs inside the pool so that worker count is the one asked for.
     let (report, db_identity) = pool.install(|| -> Result<_> {
         let db = LandscapeDb::open_or_create(&args.db, &identity, DedupSettings::default())?;
+        if let Some(small_path) = &args.seed_from {
+            let small = LandscapeDb::open_existing(small_path)?;
+            let (s, b) = (small.identity(), db.identity());
+            anyhow::ensure!(
+                s.n_hidden + 1 == b.n_hidden
+                    && (s.dataset_hash.as_str(), s.n_in, s.n_out, s.lambda.to_bits(), s.regularise_biases)
+                        == (b.dataset_hash.as_str(), b.n_in, b.n_out, b.lambda.to_bits(), b.regularise_biases),
+                "{}: --seed-from needs the same landscape with N_h = {}, found N_h = {} lambda = {}",
+                small_path.display(),
+                b.n_hidden - 1,
+                s.n_hidden,
+                s.lambda
+            );
+            let seeds = embedded_stationary_points(&small)?;
+            let (m, t) = add_stationary_points(&db, &loss, &seeds, &params)?;
+            println!(
+                "seeded from {}: {m} new minima, {t} new transition states",
+                small_path.display()
+            );
+        }
         let report = explore(&db, &loss, &params, |p| {
             bar.set_message(format!(
                 "cycle {} {:<13} minima {:>6}  transition states {:>6}  connected {:>5.1}%  lowest E {}",

@@ -23,11 +23,13 @@
 
 use std::time::{Duration, Instant};
 
+use nnscape_model::embedding::embed;
+use nnscape_model::sorted_symmetric_eigen;
 use nnscape_model::{symmetry, Loss};
 use nnscape_optim::{basin_hopping_with, BasinHoppingParams, Stop};
 use nnscape_ts::{
-    connect, single_ended_paths, ConnectParams, MinimumFound, NetworkAlignment, Path,
-    SingleEndedParams, TransitionState,
+    connect, push_off_and_minimise, single_ended_paths, ConnectParams, MinimumFound,
+    NetworkAlignment, Path, SingleEndedParams, TransitionState,
 };
 use rayon::prelude::*;
 
@@ -573,6 +575,84 @@ impl Explorer<'_> {
         }
     }
 }
+
+/// Adds candidate stationary points to the database, typically the stationary points of a
+/// smaller network embedded in this one, which stay stationary (`nnscape_model::embedding`).
+/// Each point is re-evaluated: a point with RMS gradient above 1e-8 is skipped; index 0 is stored
+/// as a minimum; index 1 as a transition state together with the two minima its push-off
+/// reaches (verified as in the single-ended searches); higher indices are skipped. Points are
+/// processed in order, so the result is deterministic. Returns (new minima, new transition
+/// states).
+pub fn add_stationary_points(
+    db: &LandscapeDb,
+    loss: &Loss,
+    points: &[Vec<f64>],
+    params: &ExploreParams,
+) -> Result<(usize, usize), LandscapeError> {
+    params.validate()?;
+    let mut ex = Explorer {
+        db,
+        loss: loss.clone(),
+        params,
+        align: NetworkAlignment::new(*loss.network()),
+        started: Instant::now(),
+        searches: 0,
+    };
+    let before = (db.count_minima()?, db.count_transition_states()?);
+    for x in points {
+        let p = StationaryPoint::evaluate(&mut ex.loss, x, params.eigenvalue_cutoff)?;
+        if p.rms_gradient > SEED_RMS_GRADIENT {
+            continue;
+        }
+        match p.hessian_index {
+            0 => {
+                db.insert_minimum(&p)?;
+            }
+            1 => {
+                let eig = sorted_symmetric_eigen(ex.loss.hessian(x), f64::EPSILON, 100_000)
+                    .map_err(|_| LandscapeError::Eigen)?;
+                let ts = TransitionState {
+                    x: x.clone(),
+                    energy: p.energy,
+                    rms_gradient: p.rms_gradient,
+                    eigenvalue: eig.eigenvalues[0],
+                    eigenvector: eig.vector(0),
+                    iterations: 0,
+                };
+                if let Ok(path) =
+                    push_off_and_minimise(&mut ex.loss, ts, &ex.align, &params.single_ended.verify)
+                {
+                    ex.store_path(&path)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((
+        db.count_minima()? - before.0,
+        db.count_transition_states()? - before.1,
+    ))
+}
+
+/// The minima and transition states of a smaller network's database embedded in the network with
+/// one more hidden node (the extra node last, all zero), minima first, each in id order: the
+/// seeds [`add_stationary_points`] expects.
+pub fn embedded_stationary_points(small: &LandscapeDb) -> Result<Vec<Vec<f64>>, LandscapeError> {
+    let net = *small.network();
+    let minima = small.minima()?.into_iter().map(|m| m.point.params);
+    let tss = small
+        .transition_states()?
+        .into_iter()
+        .map(|t| t.point.params);
+    minima
+        .chain(tss)
+        .map(|w| Ok(embed(&net, &w, net.n_hidden())?.1))
+        .collect()
+}
+
+/// Candidate points offered to [`add_stationary_points`] must be stationary to this RMS gradient
+/// (embedded stationary points are, to round-off).
+const SEED_RMS_GRADIENT: f64 = 1e-8;
 
 /// Explores the landscape of `loss` into `db` (which must hold that landscape) until it is
 /// saturated or a budget runs out. Resumes where an earlier, interrupted run stopped.

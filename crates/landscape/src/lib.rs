@@ -39,7 +39,7 @@ pub use db::{
 };
 pub use error::LandscapeError;
 pub use explore::{
-    explore, summarise, ExploreParams, ExploreProgress, ExploreReport, LandscapeSummary, Phase,
-    StopReason,
+    add_stationary_points, embedded_stationary_points, explore, summarise, ExploreParams,
+    ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason,
 };
 pub use point::{MinimumRecord, StationaryPoint, TransitionStateRecord, DEFAULT_EIGENVALUE_CUTOFF};

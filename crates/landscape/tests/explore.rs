@@ -244,3 +244,56 @@ fn pathsample_round_trip() {
     let err = pathsample::import(&copy, &mut loss, &out, 1e-7).unwrap_err();
     assert!(err.to_string().contains("points.min"), "{err}");
 }
+
+/// The stationary points of N_h = 2 embedded in N_h = 3 seed the larger landscape: every
+/// embedded point that is a minimum of the larger network is stored as one, every embedded
+/// transition state with its push-off minima, and exploration carries on from there.
+#[test]
+fn smaller_landscape_seeds_the_larger_one() {
+    use nnscape_landscape::{add_stationary_points, embedded_stationary_points, StationaryPoint};
+    let dir = tempfile::tempdir().unwrap();
+    let small_loss = xor_loss(2, 1e-2);
+    let small = new_db(&dir, "h2.sqlite", &small_loss);
+    run(&small, &small_loss, 2);
+    let mut big_loss = xor_loss(3, 1e-2);
+    let big = new_db(&dir, "h3.sqlite", &big_loss);
+    let seeds = embedded_stationary_points(&small).unwrap();
+    assert_eq!(
+        seeds.len(),
+        small.count_minima().unwrap() + small.count_transition_states().unwrap()
+    );
+    let (new_minima, new_ts) =
+        add_stationary_points(&big, &big_loss, &seeds, &ExploreParams::default()).unwrap();
+    let mut expected_minima = 0;
+    let mut expected_ts = 0;
+    for x in &seeds {
+        let p = StationaryPoint::evaluate(&mut big_loss, x, 1e-7).unwrap();
+        assert!(
+            p.rms_gradient <= 1e-10,
+            "embedded point not stationary: {}",
+            p.rms_gradient
+        );
+        match p.hessian_index {
+            0 => {
+                expected_minima += 1;
+                assert!(big.find_minimum(p.energy, x).unwrap().is_some());
+            }
+            1 => {
+                expected_ts += 1;
+                assert!(big.find_transition_state(p.energy, x).unwrap().is_some());
+            }
+            _ => {}
+        }
+    }
+    assert!(expected_minima + expected_ts > 0);
+    assert!(
+        new_minima >= expected_minima && new_ts == expected_ts,
+        "{new_minima} {new_ts}"
+    );
+    // Seeding twice adds nothing; exploring from the seeds saturates.
+    assert_eq!(
+        add_stationary_points(&big, &big_loss, &seeds, &ExploreParams::default()).unwrap(),
+        (0, 0)
+    );
+    assert_eq!(run(&big, &big_loss, 2).stop, StopReason::Saturated);
+}

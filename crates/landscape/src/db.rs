@@ -643,11 +643,7 @@ impl LandscapeDb {
             "INSERT OR IGNORE INTO cycles (cycle, minima_start, ts_start) VALUES (?1, ?2, ?3)",
             params![cycle, m as i64, t as i64],
         )?;
-        Ok(self
-            .cycles()?
-            .into_iter()
-            .find(|c| c.cycle == cycle)
-            .expect("just inserted"))
+        self.cycle(cycle)
     }
 
     /// Marks cycle `cycle` finished with the current counts.
@@ -657,11 +653,17 @@ impl LandscapeDb {
             "UPDATE cycles SET minima_end = ?2, ts_end = ?3 WHERE cycle = ?1",
             params![cycle, m as i64, t as i64],
         )?;
-        Ok(self
-            .cycles()?
-            .into_iter()
-            .find(|c| c.cycle == cycle)
-            .expect("cycle begun"))
+        self.cycle(cycle)
+    }
+
+    fn cycle(&self, cycle: i64) -> Result<CycleRecord, LandscapeError> {
+        self.cycles()?.into_iter().find(|c| c.cycle == cycle).ok_or(
+            LandscapeError::InvalidSetting {
+                name: "cycle",
+                value: cycle.to_string(),
+                reason: "no such exploration cycle in the database",
+            },
+        )
     }
 
     /// All cycles, in order.

@@ -152,10 +152,17 @@ impl Loss {
 
     /// The loss E(W).
     pub fn energy(&mut self, w: &[f64]) -> f64 {
+        match (self.net.n_in(), self.net.n_out()) {
+            (2, 2) => self.energy_in(Fixed::<2, 2>, w),
+            _ => self.energy_in(Dyn::of(&self.net), w),
+        }
+    }
+
+    fn energy_in<D: Dims>(&mut self, dims: D, w: &[f64]) -> f64 {
         debug_assert_eq!(w.len(), self.n_params());
         let mut total = 0.0;
         for d in 0..self.data.len() {
-            let lse = forward(&self.net, w, self.data.input(d), &mut self.s);
+            let lse = forward(dims, &self.net, w, self.data.input(d), &mut self.s);
             total += lse - self.s.y[self.data.label(d)];
         }
         total / self.data.len() as f64 + self.regulariser(w)
@@ -163,10 +170,19 @@ impl Loss {
 
     /// The loss and its gradient, written into `grad`.
     pub fn energy_gradient(&mut self, w: &[f64], grad: &mut [f64]) -> f64 {
+        // Two inputs and two classes (XOR) get loops of compile-time length, which the compiler
+        // unrolls: the run-time-sized loops spent most of their instructions on loop control.
+        match (self.net.n_in(), self.net.n_out()) {
+            (2, 2) => self.energy_gradient_in(Fixed::<2, 2>, w, grad),
+            _ => self.energy_gradient_in(Dyn::of(&self.net), w, grad),
+        }
+    }
+
+    fn energy_gradient_in<D: Dims>(&mut self, dims: D, w: &[f64], grad: &mut [f64]) -> f64 {
         debug_assert_eq!(w.len(), self.n_params());
         debug_assert_eq!(grad.len(), self.n_params());
         let net = self.net;
-        let (nin, nh, no) = (net.n_in(), net.n_hidden(), net.n_out());
+        let (nin, nh, no) = (dims.n_in(), net.n_hidden(), dims.n_out());
         grad.fill(0.0);
         // Split into the four MLPVB3 blocks once, so the inner loops are plain slice walks.
         let wo = net.w_out(w);
@@ -177,7 +193,7 @@ impl Loss {
         for d in 0..self.data.len() {
             let x = self.data.input(d);
             let c = self.data.label(d);
-            let lse = forward(&net, w, x, &mut self.s);
+            let lse = forward(dims, &net, w, x, &mut self.s);
             let s = &mut self.s;
             total += lse - s.y[c];
             s.g.fill(0.0);
@@ -229,7 +245,7 @@ impl Loss {
         for d in 0..self.data.len() {
             let x = self.data.input(d);
             let c = self.data.label(d);
-            forward(&net, w, x, &mut self.s);
+            forward(Dyn::of(&net), &net, w, x, &mut self.s);
             let s = &mut self.s;
             for i in 0..no {
                 s.r[i] = s.p[i] - if i == c { 1.0 } else { 0.0 };
@@ -342,7 +358,7 @@ impl Loss {
         for d in 0..self.data.len() {
             let x = self.data.input(d);
             let c = self.data.label(d);
-            forward(&net, w, x, &mut self.s);
+            forward(Dyn::of(&net), &net, w, x, &mut self.s);
             let s = &mut self.s;
             for i in 0..no {
                 s.r[i] = s.p[i] - if i == c { 1.0 } else { 0.0 };
@@ -395,7 +411,7 @@ impl Loss {
 
     /// Class probabilities for arbitrary inputs `x` (length N_in) into `probs` (length N_out).
     pub fn probabilities_into(&mut self, w: &[f64], x: &[f64], probs: &mut [f64]) {
-        forward(&self.net, w, x, &mut self.s);
+        forward(Dyn::of(&self.net), &self.net, w, x, &mut self.s);
         probs.copy_from_slice(&self.s.p);
     }
 
@@ -416,7 +432,13 @@ impl Loss {
     pub fn n_correct(&mut self, w: &[f64]) -> usize {
         let mut n = 0;
         for d in 0..self.data.len() {
-            forward(&self.net, w, self.data.input(d), &mut self.s);
+            forward(
+                Dyn::of(&self.net),
+                &self.net,
+                w,
+                self.data.input(d),
+                &mut self.s,
+            );
             let c = self.data.label(d);
             if is_correct(&self.s.p, c) {
                 n += 1;
@@ -437,7 +459,7 @@ impl Loss {
         grad_x: &mut [f64],
     ) -> f64 {
         let net = self.net;
-        forward(&net, w, x, &mut self.s);
+        forward(Dyn::of(&net), &net, w, x, &mut self.s);
         let s = &mut self.s;
         let pc = s.p[class];
         // Reuse g as u_j = sum_i (delta_ic - p_i) w_o[i][j] h'_j.
@@ -493,8 +515,8 @@ pub fn classify(probabilities: Vec<f64>, c: usize) -> PointPrediction {
 
 /// Forward pass for one point; fills h, h', y, p and returns log-sum-exp(y).
 #[inline]
-fn forward(net: &Network, w: &[f64], x: &[f64], s: &mut Scratch) -> f64 {
-    let (nin, nh, no) = (net.n_in(), net.n_hidden(), net.n_out());
+fn forward<D: Dims>(dims: D, net: &Network, w: &[f64], x: &[f64], s: &mut Scratch) -> f64 {
+    let (nin, nh, no) = (dims.n_in(), net.n_hidden(), dims.n_out());
     let wh = net.w_hidden(w);
     let bh = net.b_hidden(w);
     for j in 0..nh {
@@ -536,6 +558,47 @@ fn forward(net: &Network, w: &[f64], x: &[f64], s: &mut Scratch) -> f64 {
         s.p[i] *= inv;
     }
     ymax + sum.ln()
+}
+
+/// Input and output widths of the loops in the hot path: known at compile time ([`Fixed`]) or
+/// read from the network ([`Dyn`]).
+trait Dims: Copy {
+    fn n_in(self) -> usize;
+    fn n_out(self) -> usize;
+}
+
+#[derive(Clone, Copy)]
+struct Fixed<const IN: usize, const OUT: usize>;
+
+impl<const IN: usize, const OUT: usize> Dims for Fixed<IN, OUT> {
+    #[inline(always)]
+    fn n_in(self) -> usize {
+        IN
+    }
+    #[inline(always)]
+    fn n_out(self) -> usize {
+        OUT
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Dyn(usize, usize);
+
+impl Dyn {
+    fn of(net: &Network) -> Self {
+        Dyn(net.n_in(), net.n_out())
+    }
+}
+
+impl Dims for Dyn {
+    #[inline(always)]
+    fn n_in(self) -> usize {
+        self.0
+    }
+    #[inline(always)]
+    fn n_out(self) -> usize {
+        self.1
+    }
 }
 
 /// tanh through expm1: about twice as fast as libm's tanh here and accurate to a few ulp

@@ -431,38 +431,77 @@ impl LandscapeDb {
         self.find("transition_states", energy, params)
     }
 
+    /// Refuses a point whose Hessian index is not the one its table holds.
+    fn check_index(p: &StationaryPoint, want: usize, kind: &str) -> Result<(), LandscapeError> {
+        if p.hessian_index != want {
+            return Err(LandscapeError::InvalidPoint(format!(
+                "a {kind} must have Hessian index {want}, this point has {}",
+                p.hessian_index
+            )));
+        }
+        Ok(())
+    }
+
+    /// Inserts the columns every stationary point has, plus `extra` (names and values) for the
+    /// table's own columns, and commits; returns the new id.
+    fn insert_point(
+        tx: rusqlite::Transaction<'_>,
+        table: &str,
+        p: &StationaryPoint,
+        extra: &[(&str, &dyn rusqlite::ToSql)],
+    ) -> Result<i64, LandscapeError> {
+        let (params_blob, eigen_blob) = (to_blob(&p.params), to_blob(&p.eigenvalues));
+        let (index, pgorder, n_correct) =
+            (p.hessian_index as i64, p.pgorder as i64, p.n_correct as i64);
+        let mut columns = vec![
+            "energy",
+            "params",
+            "rms_gradient",
+            "hessian_index",
+            "eigenvalues",
+            "fvib",
+            "pgorder",
+            "n_correct",
+        ];
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![
+            &p.energy,
+            &params_blob,
+            &p.rms_gradient,
+            &index,
+            &eigen_blob,
+            &p.fvib,
+            &pgorder,
+            &n_correct,
+        ];
+        for (name, value) in extra {
+            columns.push(name);
+            values.push(*value);
+        }
+        let placeholders: Vec<String> = (1..=values.len()).map(|k| format!("?{k}")).collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO {table} ({}) VALUES ({})",
+                columns.join(", "),
+                placeholders.join(", ")
+            ),
+            values.as_slice(),
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
     /// Stores a minimum unless a symmetry copy is already there. Returns (id, newly inserted).
     /// The check and the insert run in one transaction.
     pub fn insert_minimum(&self, p: &StationaryPoint) -> Result<(i64, bool), LandscapeError> {
         self.check_point(p)?;
-        if p.hessian_index != 0 {
-            return Err(LandscapeError::InvalidPoint(format!(
-                "a minimum must have Hessian index 0, this point has {}",
-                p.hessian_index
-            )));
-        }
+        Self::check_index(p, 0, "minimum")?;
         let conn = self.conn();
         let tx = conn.unchecked_transaction()?;
         if let Some(id) = self.find_in(&tx, "minima", p.energy, &p.params)? {
             return Ok((id, false));
         }
-        tx.execute(
-            "INSERT INTO minima (energy, params, rms_gradient, hessian_index, eigenvalues, fvib, pgorder, n_correct)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                p.energy,
-                to_blob(&p.params),
-                p.rms_gradient,
-                p.hessian_index as i64,
-                to_blob(&p.eigenvalues),
-                p.fvib,
-                p.pgorder as i64,
-                p.n_correct as i64,
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        Ok((id, true))
+        Ok((Self::insert_point(tx, "minima", p, &[])?, true))
     }
 
     /// Stores a transition state (index 1) connecting stored minima `min1` and `min2`, unless a
@@ -474,12 +513,7 @@ impl LandscapeDb {
         min2: i64,
     ) -> Result<(i64, bool), LandscapeError> {
         self.check_point(p)?;
-        if p.hessian_index != 1 {
-            return Err(LandscapeError::InvalidPoint(format!(
-                "a transition state must have Hessian index 1, this point has {}",
-                p.hessian_index
-            )));
-        }
+        Self::check_index(p, 1, "transition state")?;
         let conn = self.conn();
         let tx = conn.unchecked_transaction()?;
         for m in [min1, min2] {
@@ -494,27 +528,16 @@ impl LandscapeDb {
         if let Some(id) = self.find_in(&tx, "transition_states", p.energy, &p.params)? {
             return Ok((id, false));
         }
-        tx.execute(
-            "INSERT INTO transition_states (energy, params, rms_gradient, hessian_index, eigenvalues,
-                 fvib, pgorder, n_correct, min1, min2, negative_eigenvalue)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                p.energy,
-                to_blob(&p.params),
-                p.rms_gradient,
-                p.hessian_index as i64,
-                to_blob(&p.eigenvalues),
-                p.fvib,
-                p.pgorder as i64,
-                p.n_correct as i64,
-                min1,
-                min2,
-                p.lowest_eigenvalue(),
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        Ok((id, true))
+        let negative = p.lowest_eigenvalue();
+        let extra: [(&str, &dyn rusqlite::ToSql); 3] = [
+            ("min1", &min1),
+            ("min2", &min2),
+            ("negative_eigenvalue", &negative),
+        ];
+        Ok((
+            Self::insert_point(tx, "transition_states", p, &extra)?,
+            true,
+        ))
     }
 
     fn point_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StationaryPoint> {

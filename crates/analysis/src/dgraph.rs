@@ -183,7 +183,7 @@ impl MergeTree {
 }
 
 /// How the energy levels are chosen.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub enum Levels {
     /// This many levels, equally spaced from Emax down to just above the global minimum.
     Count(usize),
@@ -193,7 +193,7 @@ pub enum Levels {
 
 /// Settings of the drawing. Defaults as pele: 20 levels, Emax = highest transition state,
 /// global minimum centred.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct DgraphParams {
     pub levels: Levels,
     /// Top level; `None`: the highest transition state (or just above the highest minimum when

@@ -39,7 +39,7 @@ use nnscape_model::{embedding, rms, Dataset, Loss};
 use crate::{all_points, check_dataset, landscape_loss, AnalysisError, PointKind};
 
 /// Settings of the embedding analysis.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct EmbedParams {
     /// Eigenvalues below -cutoff count in the Hessian index (PATHSAMPLE EVCUT, 1e-7, as the
     /// landscape database uses).

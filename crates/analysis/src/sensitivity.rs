@@ -23,7 +23,7 @@ use nnscape_model::{classify, Dataset};
 use crate::{all_points, global_minimum_id, landscape_loss, AnalysisError, PointKind, PointRef};
 
 /// Settings of the perturbation analysis.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SensitivityParams {
     /// Noise standard deviations. Default: 7 values from 0.01 to 1 on a log scale (XOR inputs are
     /// 0/1, so sigma = 1 scrambles them completely and 0.01 barely moves them).

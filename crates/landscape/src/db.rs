@@ -116,7 +116,7 @@ impl LandscapeIdentity {
 /// When two points are the same: energies within `energy_tolerance * max(1, |E|)` and
 /// symmetry-aware distance below `distance_tolerance`. Stored in the database at creation; an
 /// existing database keeps its own.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct DedupSettings {
     /// Relative energy window (default 1e-7: far tighter than PATHSAMPLE's EDIFFTOL 1e-4 because
     /// every stored point is converged to RMS gradient 1e-10).

@@ -38,7 +38,7 @@ use crate::error::LandscapeError;
 use crate::point::{StationaryPoint, DEFAULT_EIGENVALUE_CUTOFF};
 
 /// Settings of [`explore`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ExploreParams {
     /// Master seed; cycle c runs basin-hopping with a seed derived from (seed, c).
     pub seed: u64,

@@ -26,7 +26,7 @@ use crate::{Lbfgs, LbfgsParams, Objective, OptimError};
 const MAX_INITIAL_ATTEMPTS: usize = 100;
 
 /// When basin-hopping stops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Stop {
     /// Every chain makes exactly this many basin-hopping steps (after its initial quench).
     Steps(usize),
@@ -43,7 +43,7 @@ pub enum Stop {
 /// pele-style adaptive step (its `AdaptiveStepsize`), driven by the escape ratio: a step of
 /// 1.0 almost never leaves the current minimum on the XOR loss, one near 3 does about half the
 /// time, so the step is tuned to leave it about half the time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AdaptiveStep {
     /// Steps between adjustments (per chain).
     pub interval: usize,
@@ -66,7 +66,7 @@ impl Default for AdaptiveStep {
 }
 
 /// Settings of [`basin_hopping`]. Defaults: see [`BasinHoppingParams::default`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BasinHoppingParams {
     /// Initial half-width of the uniform perturbation of every parameter.
     pub step: f64,

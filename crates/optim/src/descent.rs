@@ -9,7 +9,7 @@ use crate::error::{check_count, check_positive};
 use crate::{Lbfgs, LbfgsParams, MinimizeResult, Objective, OptimError};
 
 /// Settings of [`descend`]. Defaults: see [`DescentParams::default`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescentParams {
     /// Cap on the Euclidean length of one step.
     pub max_step: f64,

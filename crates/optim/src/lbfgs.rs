@@ -10,7 +10,7 @@ use crate::Objective;
 
 /// Settings of [`Lbfgs`]. The defaults (see [`LbfgsParams::default`]) are those of the landscape
 /// codes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LbfgsParams {
     /// Number of correction pairs (s, y) kept, M.
     pub memory: usize,

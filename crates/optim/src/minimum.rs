@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// Settings of [`verified_minimum`]. Defaults: see [`MinimumParams::default`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MinimumParams {
     /// A Hessian eigenvalue below `-eigenvalue_cutoff` marks a saddle (absolute cut-off).
     pub eigenvalue_cutoff: f64,

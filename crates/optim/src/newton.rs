@@ -21,7 +21,7 @@ const FALLBACK_RMS_TOLERANCE: f64 = 1e-9;
 const MAX_GRADIENT_RISES: usize = 3;
 
 /// Settings of [`newton_polish`]. Defaults: see [`NewtonParams::default`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewtonParams {
     /// Largest number of Newton steps.
     pub max_iterations: usize,

@@ -17,7 +17,7 @@ use crate::verify::{
 };
 
 /// Parameters of [`single_ended`] and [`single_ended_paths`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SingleEndedParams {
     /// Displacement from the minimum along each eigenvector before eigenvector-following
     /// starts (OPTIM-style small kick; HEF's own uphill steps do the climbing).
@@ -322,7 +322,7 @@ where
 }
 
 /// Parameters of [`connect`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ConnectParams {
     /// DNEB attempts before giving up (the brief's 50; pele allows 200 iterations).
     pub max_attempts: usize,

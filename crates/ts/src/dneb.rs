@@ -6,7 +6,7 @@ use nnscape_optim::{Lbfgs, LbfgsParams, MinimizeResult, Objective, OptimError, T
 use crate::align::{dot, norm, Alignment};
 
 /// Parameters of [`dneb`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DnebParams {
     /// Spring constant. 50: OPTIM `NEBK 50` from the published workflow for these networks
     /// (OPTIM's typical range is 10-50; pele uses 100). With double nudging the springs only
@@ -32,7 +32,7 @@ pub struct DnebParams {
 }
 
 /// The optimiser that relaxes the band under the DNEB force.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum BandOptimizer {
     /// L-BFGS on the band "energy" (image energies plus spring energy) with the DNEB force as
     /// its gradient, as OPTIM does; fast on short, smooth bands.

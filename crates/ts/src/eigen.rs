@@ -11,7 +11,7 @@ pub use nnscape_model::{
 };
 
 /// How the lowest Hessian eigenpairs are obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub enum EigenMethod {
     /// Dense Hessian and full symmetric eigendecomposition: exact, O(n^3); right for the small
     /// networks (up to a few hundred parameters).
@@ -23,7 +23,7 @@ pub enum EigenMethod {
 }
 
 /// Parameters of the eigen-solvers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct EigenParams {
     /// Exact or Lanczos.
     pub method: EigenMethod,

@@ -15,7 +15,7 @@ use crate::eigen::{
 };
 
 /// Parameters of [`find_transition_state`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct HefParams {
     /// Converged when the RMS gradient is at most this (and the index is exactly 1). Tighter
     /// than OPTIM `CONVERGE 1e-9` because the Newton polish gets there for free.

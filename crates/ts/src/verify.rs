@@ -10,7 +10,7 @@ use crate::eigen::EigenError;
 use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 
 /// Parameters of verification and of the minimisations that follow a push-off.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyParams {
     /// Eigenvector-following settings (also supplies the eigen-solver and the zero-mode cut-off).
     pub hef: HefParams,

@@ -35,6 +35,7 @@ use rayon::prelude::*;
 
 use crate::db::{LandscapeDb, SearchMethod};
 use crate::error::LandscapeError;
+use crate::graph::{global_minimum, UnionFind};
 use crate::point::{StationaryPoint, DEFAULT_EIGENVALUE_CUTOFF};
 
 /// Settings of [`explore`].
@@ -227,45 +228,25 @@ pub struct ExploreReport {
     pub seconds: f64,
 }
 
-/// Union-find over minimum ids joined by transition states.
-struct Components {
-    parent: Vec<usize>,
-}
-
-impl Components {
-    fn new(db: &LandscapeDb) -> Result<(Self, Vec<i64>), LandscapeError> {
-        let ids: Vec<i64> = db.minima()?.iter().map(|m| m.id).collect();
-        let mut c = Components {
-            parent: (0..ids.len()).collect(),
-        };
-        let pos = |id: i64| ids.binary_search(&id).ok();
-        for t in db.transition_states()? {
-            if let (Some(a), Some(b)) = (pos(t.min1), pos(t.min2)) {
-                let (ra, rb) = (c.find(a), c.find(b));
-                c.parent[ra.max(rb)] = ra.min(rb);
-            }
+/// Union-find over the minima of `db` (positions in id order) joined by stored transition
+/// states; also returns the ids, ascending.
+fn components(db: &LandscapeDb) -> Result<(UnionFind, Vec<i64>), LandscapeError> {
+    let ids: Vec<i64> = db.minima()?.iter().map(|m| m.id).collect();
+    let mut uf = UnionFind::new(ids.len());
+    let pos = |id: i64| ids.binary_search(&id).ok();
+    for t in db.transition_states()? {
+        if let (Some(a), Some(b)) = (pos(t.min1), pos(t.min2)) {
+            uf.union(a, b);
         }
-        Ok((c, ids))
     }
-    fn find(&mut self, mut a: usize) -> usize {
-        while self.parent[a] != a {
-            self.parent[a] = self.parent[self.parent[a]];
-            a = self.parent[a];
-        }
-        a
-    }
+    Ok((uf, ids))
 }
 
 /// Counts, global minimum and connectivity of a database.
 pub fn summarise(db: &LandscapeDb, n_data: usize) -> Result<LandscapeSummary, LandscapeError> {
     let minima = db.minima()?;
-    let global = minima.iter().min_by(|a, b| {
-        a.point
-            .energy
-            .total_cmp(&b.point.energy)
-            .then(a.id.cmp(&b.id))
-    });
-    let (mut comps, ids) = Components::new(db)?;
+    let global = global_minimum(&minima, |m| (m.point.energy, m.id));
+    let (mut comps, ids) = components(db)?;
     let connected_minima = match global {
         Some(g) => {
             let root = comps.find(ids.binary_search(&g.id).expect("listed"));
@@ -496,15 +477,10 @@ impl Explorer<'_> {
         let net = *self.loss.network();
         loop {
             let minima = self.db.minima()?;
-            let Some(global) = minima.iter().min_by(|a, b| {
-                a.point
-                    .energy
-                    .total_cmp(&b.point.energy)
-                    .then(a.id.cmp(&b.id))
-            }) else {
+            let Some(global) = global_minimum(&minima, |m| (m.point.energy, m.id)) else {
                 return Ok(None);
             };
-            let (mut comps, ids) = Components::new(self.db)?;
+            let (mut comps, ids) = components(self.db)?;
             let root = comps.find(ids.binary_search(&global.id).expect("listed"));
             let in_tree: Vec<bool> = (0..minima.len()).map(|i| comps.find(i) == root).collect();
             // (partner, target) pairs: each disconnected minimum towards its next-nearest

@@ -31,6 +31,7 @@
 pub mod db;
 pub mod error;
 pub mod explore;
+pub mod graph;
 pub mod pathsample;
 pub mod point;
 
@@ -42,4 +43,5 @@ pub use explore::{
     add_stationary_points, embedded_stationary_points, explore, summarise, ExploreParams,
     ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason,
 };
+pub use graph::{energy_order, global_minimum, UnionFind};
 pub use point::{MinimumRecord, StationaryPoint, TransitionStateRecord, DEFAULT_EIGENVALUE_CUTOFF};

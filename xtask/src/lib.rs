@@ -36,8 +36,8 @@ use nnscape_analysis::sensitivity::{
     landscape_sensitivity, LandscapeSensitivity, SensitivityParams,
 };
 use nnscape_landscape::{
-    add_stationary_points, embedded_stationary_points, explore, DedupSettings, ExploreParams,
-    LandscapeDb, LandscapeIdentity,
+    add_stationary_points, embedded_stationary_points, explore, ExploreParams, LandscapeDb,
+    LandscapeIdentity, Tolerances,
 };
 use nnscape_model::{Dataset, Loss, Network};
 use serde::Serialize;
@@ -560,12 +560,9 @@ fn explore_one(
 ) -> Result<LandscapeResult> {
     let loss = loss_of(k)?;
     let path = db_path(&opts.out, k);
-    let db = LandscapeDb::open_or_create(
-        &path,
-        &LandscapeIdentity::of(&loss),
-        DedupSettings::default(),
-    )
-    .with_context(|| format!("opening {}", path.display()))?;
+    let db =
+        LandscapeDb::open_or_create(&path, &LandscapeIdentity::of(&loss), Tolerances::default())
+            .with_context(|| format!("opening {}", path.display()))?;
     let was_saturated = db
         .cycles()?
         .iter()
@@ -982,10 +979,10 @@ fn manifest_json(
         .map(|r| {
             let mut v = serde_json::to_value(r).unwrap_or_default();
             let settings = LandscapeDb::open_existing(opts.out.join(&r.db))
-                .map(|db| debug_to_json(db.settings()))
+                .map(|db| debug_to_json(db.tolerances()))
                 .unwrap_or(serde_json::Value::Null);
             if let Some(o) = v.as_object_mut() {
-                o.insert("dedup_settings".into(), settings);
+                o.insert("tolerances".into(), settings);
                 o.insert("seed".into(), json!(base.seed));
             }
             v
@@ -1024,7 +1021,7 @@ fn manifest_json(
         "settings": {
             "explore_params": debug_to_json(base),
             "explore_params_note": "max_time is set per landscape (landscapes[].budget_seconds)",
-            "dedup_settings_default": debug_to_json(&DedupSettings::default()),
+            "tolerances_default": debug_to_json(&Tolerances::default()),
             "dgraph_params": debug_to_json(dgraph),
             "sensitivity_params": debug_to_json(sensitivity),
             "embed_params": debug_to_json(embed),

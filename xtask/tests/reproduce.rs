@@ -192,8 +192,8 @@ fn check_outputs(out: &Path, grid: &Grid) {
     assert_eq!(explore["_type"], "ExploreParams");
     assert!(explore["basin_hopping"]["quench"]["rms_gradient_tolerance"].is_number());
     assert!(manifest["settings"]["sensitivity_params"]["sigmas"].is_array());
-    assert!(manifest["settings"]["dedup_settings_default"]["energy_tolerance"].is_number());
-    assert!(manifest["landscapes"][0]["dedup_settings"]["distance_tolerance"].is_number());
+    assert!(manifest["settings"]["tolerances_default"]["energy"].is_number());
+    assert!(manifest["landscapes"][0]["tolerances"]["distance"].is_number());
     assert!(manifest["timings"]["total_seconds"].is_number());
     let files: BTreeSet<String> = manifest["files"]
         .as_array()

@@ -49,7 +49,7 @@ pub struct EmbedParams {
 impl Default for EmbedParams {
     fn default() -> Self {
         Self {
-            eigenvalue_cutoff: nnscape_landscape::DEFAULT_EIGENVALUE_CUTOFF,
+            eigenvalue_cutoff: nnscape_model::DEFAULT_EIGENVALUE_CUTOFF,
         }
     }
 }
@@ -171,7 +171,7 @@ pub fn embed_landscape(
     }
     let mut loss_big = Loss::new(big_net, dataset.clone())?;
     let cutoff = params.eigenvalue_cutoff;
-    let index = |ev: &[f64]| ev.iter().filter(|&&e| e < -cutoff).count();
+    let index = |ev: &[f64]| nnscape_model::hessian_index(ev, cutoff);
     let mut rows = Vec::new();
     for p in all_points(small)? {
         let ev_small = loss_small

@@ -6,6 +6,7 @@ use nnscape_analysis::counts::{landscape_counts, permute_inputs, write_counts_cs
 use nnscape_landscape::StationaryPoint;
 use nnscape_model::{symmetry, Dataset};
 use nnscape_ts::{minimise_to_minimum, VerifyParams};
+use nnscape_ts::{NoSymmetry, System, Tolerances};
 
 #[test]
 fn mirror_images_form_one_class() {
@@ -19,21 +20,25 @@ fn mirror_images_form_one_class() {
     let vp = VerifyParams::default();
     let (w, mirror) = (0..20)
         .find_map(|seed| {
-            let m =
-                minimise_to_minimum(&mut loss, &common::pseudo_random(12, seed, 3.0), &vp).ok()?;
+            let m = minimise_to_minimum(
+                &mut System::new(&mut loss, NoSymmetry),
+                &common::pseudo_random(12, seed, 3.0),
+                &vp,
+            )
+            .ok()?;
             let mirror = permute_inputs(&net, &m.x, &[1, 0]);
             (symmetry::distance(&net, &m.x, &mirror) > 0.1).then_some((m.x, mirror))
         })
         .expect("an asymmetric minimum");
-    let a = StationaryPoint::evaluate(&mut loss, &w, 1e-7).unwrap();
-    let b = StationaryPoint::evaluate(&mut loss, &mirror, 1e-7).unwrap();
+    let a = StationaryPoint::evaluate(&mut loss, &w, &Tolerances::default()).unwrap();
+    let b = StationaryPoint::evaluate(&mut loss, &mirror, &Tolerances::default()).unwrap();
     assert!((a.energy - b.energy).abs() < 1e-14);
     assert_eq!(b.hessian_index, 0);
     let dir = tempfile::tempdir().unwrap();
     let db = common::open(&dir.path().join("h2.sqlite"), &loss);
     assert!(db.insert_minimum(&a).unwrap().1);
     assert!(db.insert_minimum(&b).unwrap().1);
-    let zero = StationaryPoint::evaluate(&mut loss, &[0.0; 12], 1e-7).unwrap();
+    let zero = StationaryPoint::evaluate(&mut loss, &[0.0; 12], &Tolerances::default()).unwrap();
     db.insert_minimum(&zero).unwrap();
     let c = landscape_counts(&db, &Dataset::xor()).unwrap();
     assert_eq!(c.n_minima, 3);

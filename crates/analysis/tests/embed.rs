@@ -6,6 +6,7 @@ use nnscape_analysis::embed::{embed_landscape, write_embed_csv, zero_node_block,
 use nnscape_analysis::PointKind;
 use nnscape_landscape::StationaryPoint;
 use nnscape_model::{embedding, Dataset};
+use nnscape_ts::Tolerances;
 
 fn count_negative(ev: &[f64]) -> usize {
     ev.iter().filter(|&&e| e < -1e-7).count()
@@ -25,7 +26,7 @@ fn embedded_points_stay_stationary_with_the_predicted_index() {
         .min_by(|a, b| a.point.energy.total_cmp(&b.point.energy))
         .unwrap();
     let (_, w_big) = embedding::embed(small.network(), &lowest.point.params, 2).unwrap();
-    let p_big = StationaryPoint::evaluate(&mut big_loss, &w_big, 1e-7).unwrap();
+    let p_big = StationaryPoint::evaluate(&mut big_loss, &w_big, &Tolerances::default()).unwrap();
     let stored = (p_big.hessian_index == 0).then(|| larger.insert_minimum(&p_big).unwrap().0);
 
     let rows = embed_landscape(

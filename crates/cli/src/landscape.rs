@@ -7,8 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nnscape_landscape::{
-    add_stationary_points, embedded_stationary_points, explore, pathsample, DedupSettings,
-    ExploreParams, LandscapeDb, LandscapeIdentity, StationaryPoint,
+    add_stationary_points, embedded_stationary_points, explore, pathsample, ExploreParams,
+    LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances,
 };
 
 use crate::common::NetworkArgs;
@@ -108,7 +108,7 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
     let pool = thread_pool(args.threads)?;
     // Everything, database included, runs inside the pool so that worker count is the one asked for.
     let (report, db_identity) = pool.install(|| -> Result<_> {
-        let db = LandscapeDb::open_or_create(&args.db, &identity, DedupSettings::default())?;
+        let db = LandscapeDb::open_or_create(&args.db, &identity, Tolerances::default())?;
         if let Some(small_path) = &args.seed_from {
             let small = LandscapeDb::open_existing(small_path)?;
             let (s, b) = (small.identity(), db.identity());
@@ -261,14 +261,9 @@ pub fn run_import(args: &ImportArgs) -> Result<()> {
     let db = LandscapeDb::open_or_create(
         &args.db,
         &LandscapeIdentity::of(&loss),
-        DedupSettings::default(),
+        Tolerances::default(),
     )?;
-    let (m, t) = pathsample::import(
-        &db,
-        &mut loss,
-        &args.pathsample,
-        nnscape_landscape::DEFAULT_EIGENVALUE_CUTOFF,
-    )?;
+    let (m, t) = pathsample::import(&db, &mut loss, &args.pathsample)?;
     println!(
         "imported {m} new minima and {t} new transition states into {} (now {} and {})",
         args.db.display(),

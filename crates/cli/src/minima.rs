@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nnscape_optim::{basin_hopping_with, BasinHoppingParams, DistinctMinimum, Stop};
+use nnscape_model::Loss;
+use nnscape_optim::{basin_hopping_with, BasinHoppingParams, DistinctMinimum, Stop, System};
 
 use crate::common::NetworkArgs;
 use crate::csvio::{write_points_csv, PointRow};
@@ -39,19 +40,19 @@ pub struct MinimaArgs {
 /// that reading them back gives the same bits.
 pub fn write_minima_csv<W: Write>(
     out: W,
-    n_params: usize,
+    loss: &mut Loss,
     minima: &[DistinctMinimum],
 ) -> Result<()> {
     write_points_csv(
         out,
-        n_params,
+        loss.n_params(),
         false,
         minima.iter().map(|m| PointRow {
             id: m.id as i64,
             energy: m.energy,
             rms_gradient: m.rms_gradient,
             index: m.index,
-            n_correct: m.n_correct,
+            n_correct: loss.n_correct(&m.x),
             link: None,
             params: &m.x,
         }),
@@ -59,7 +60,7 @@ pub fn write_minima_csv<W: Write>(
 }
 
 pub fn run(args: &MinimaArgs) -> Result<()> {
-    let loss = args.network.loss()?;
+    let mut loss = args.network.loss()?;
     let mut params = BasinHoppingParams {
         seed: args.seed,
         stop: match args.saturate {
@@ -93,7 +94,7 @@ pub fn run(args: &MinimaArgs) -> Result<()> {
     }
     let report = pool.install(|| {
         basin_hopping_with(
-            &loss,
+            &System::network(loss.clone()),
             &params,
             |_| {},
             |p| {
@@ -115,7 +116,11 @@ pub fn run(args: &MinimaArgs) -> Result<()> {
     for m in &report.minima {
         println!(
             "{:>4}  {:>22.15e}  {:>12.3e}  {:>5}  {:>9}",
-            m.id, m.energy, m.rms_gradient, m.index, m.n_correct
+            m.id,
+            m.energy,
+            m.rms_gradient,
+            m.index,
+            loss.n_correct(&m.x)
         );
     }
     println!(
@@ -130,12 +135,8 @@ pub fn run(args: &MinimaArgs) -> Result<()> {
     if let Some(path) = &args.csv {
         let file =
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-        write_minima_csv(
-            std::io::BufWriter::new(file),
-            loss.n_params(),
-            &report.minima,
-        )
-        .with_context(|| format!("writing {}", path.display()))?;
+        write_minima_csv(std::io::BufWriter::new(file), &mut loss, &report.minima)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }

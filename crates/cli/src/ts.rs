@@ -4,10 +4,11 @@
 use std::path::{Path as FsPath, PathBuf};
 
 use anyhow::{Context, Result};
-use nnscape_model::{hessian_index, Loss};
+use nnscape_model::Loss;
+use nnscape_optim::{NetworkSystem, System, Tolerances};
 use nnscape_ts::{
-    connect, minimise_to_minimum, single_ended_all, Alignment, ConnectParams, MinimumFound,
-    NetworkAlignment, SingleEndedParams, TsDatabase, TsEdge, VerifyParams,
+    connect, minimise_to_minimum, single_ended_all, ConnectParams, MinimumFound, SingleEndedParams,
+    TsDatabase, TsEdge, VerifyParams,
 };
 
 use crate::common::NetworkArgs;
@@ -120,14 +121,14 @@ pub fn read_minima_csv(path: &FsPath, n_params: usize) -> Result<Vec<MinimumRow>
 
 /// Re-verifies the minima read (polish to RMS 1e-10, Hessian check) so every id is a true minimum.
 fn verify_rows(
-    loss: &mut Loss,
+    sys: &mut NetworkSystem,
     rows: &[MinimumRow],
     vp: &VerifyParams,
 ) -> Result<Vec<MinimumFound>> {
     rows.iter()
         .map(|r| {
-            loss.network().check_params(&r.x)?;
-            minimise_to_minimum(loss, &r.x, vp)
+            sys.net().check_params(&r.x)?;
+            minimise_to_minimum(sys, &r.x, vp)
                 .with_context(|| format!("minimum {} does not polish to a true minimum", r.id))
         })
         .collect()
@@ -208,7 +209,7 @@ fn report(loss: &mut Loss, db: &TsDatabase, ids: &[usize], csv: Option<&FsPath>)
                 params: &t.ts.x,
             }),
     )?;
-    let cutoff = VerifyParams::default().hef.eigenvalue_cutoff;
+    let tolerances = Tolerances::default();
     let min_correct: Vec<usize> = db.minima.iter().map(|m| loss.n_correct(&m.x)).collect();
     let mpath = minima_path(path);
     write_points_csv(
@@ -223,7 +224,7 @@ fn report(loss: &mut Loss, db: &TsDatabase, ids: &[usize], csv: Option<&FsPath>)
                 id: id as i64,
                 energy: m.energy,
                 rms_gradient: m.rms_gradient,
-                index: hessian_index(&m.eigenvalues, cutoff),
+                index: tolerances.index(&m.eigenvalues),
                 n_correct,
                 link: None,
                 params: &m.x,
@@ -245,27 +246,25 @@ fn output_ids(rows: &[MinimumRow], total: usize) -> Vec<usize> {
 
 pub fn run_ts(args: &TsArgs) -> Result<()> {
     anyhow::ensure!(args.k >= 1, "--k must be at least 1");
-    let mut loss = args.network.loss()?;
-    let al = NetworkAlignment::new(*loss.network());
+    let mut sys = System::network(args.network.loss()?);
     let params = SingleEndedParams::default();
-    let rows = read_minima_csv(&args.from_minima, loss.n_params())?;
-    let minima = verify_rows(&mut loss, &rows, &params.verify)?;
+    let rows = read_minima_csv(&args.from_minima, sys.potential.n_params())?;
+    let minima = verify_rows(&mut sys, &rows, &params.verify)?;
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(t) = args.threads {
         anyhow::ensure!(t >= 1, "--threads must be at least 1");
         pool = pool.num_threads(t);
     }
     let pool = pool.build().context("starting the thread pool")?;
-    let db = pool.install(|| single_ended_all(&loss, minima, args.k, &al, &params));
+    let db = pool.install(|| single_ended_all(&sys, minima, args.k, &params));
     let ids = output_ids(&rows, db.minima.len());
-    report(&mut loss, &db, &ids, args.csv.as_deref())
+    report(&mut sys.potential, &db, &ids, args.csv.as_deref())
 }
 
 pub fn run_connect(args: &ConnectArgs) -> Result<()> {
-    let mut loss = args.network.loss()?;
-    let al = NetworkAlignment::new(*loss.network());
+    let mut sys = System::network(args.network.loss()?);
     let params = ConnectParams::default();
-    let rows = read_minima_csv(&args.from_minima, loss.n_params())?;
+    let rows = read_minima_csv(&args.from_minima, sys.potential.n_params())?;
     let find = |id: usize| {
         rows.iter()
             .find(|r| r.id == id)
@@ -276,16 +275,16 @@ pub fn run_connect(args: &ConnectArgs) -> Result<()> {
         args.min1 != args.min2,
         "--min1 and --min2 are the same minimum"
     );
-    let result = connect(&mut loss, &a.x, &b.x, &al, &params)?;
+    let result = connect(&mut sys, &a.x, &b.x, &params)?;
     // Map the connection's minima onto the file's (up to symmetry), new ones after them.
     let mut db = TsDatabase {
-        minima: verify_rows(&mut loss, &rows, &params.verify)?,
+        minima: verify_rows(&mut sys, &rows, &params.verify)?,
         ..TsDatabase::default()
     };
     let map: Vec<usize> = result
         .minima
         .iter()
-        .map(|m| db.add_minimum(m.clone(), &al, &params.verify))
+        .map(|m| db.add_minimum(m.clone(), &sys))
         .collect();
     for t in &result.transition_states {
         db.transition_states.push(TsEdge {
@@ -313,8 +312,8 @@ pub fn run_connect(args: &ConnectArgs) -> Result<()> {
         println!(
             "not connected after {} DNEB attempts (distance {:.6})",
             result.attempts,
-            al.align(&a.x, &b.x).0
+            sys.distance(&a.x, &b.x)
         );
     }
-    report(&mut loss, &db, &ids, args.csv.as_deref())
+    report(&mut sys.potential, &db, &ids, args.csv.as_deref())
 }

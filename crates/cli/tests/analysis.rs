@@ -4,11 +4,12 @@
 use std::path::Path;
 use std::process::Command;
 
-use nnscape_landscape::{DedupSettings, LandscapeDb, LandscapeIdentity, StationaryPoint};
+use nnscape_landscape::{LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances};
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_ts::{
     minimise_to_minimum, single_ended_paths, NetworkAlignment, SingleEndedParams, VerifyParams,
 };
+use nnscape_ts::{NoSymmetry, System};
 
 const LAMBDA: f64 = 1e-3;
 
@@ -29,17 +30,16 @@ fn start(seed: u64) -> Vec<f64> {
 /// Returns (number of minima, number of transition states).
 fn build_db(path: &Path) -> (usize, usize) {
     let mut loss = Loss::new(Network::xor(2, LAMBDA).unwrap(), Dataset::xor()).unwrap();
-    let db = LandscapeDb::open_or_create(
-        path,
-        &LandscapeIdentity::of(&loss),
-        DedupSettings::default(),
-    )
-    .unwrap();
+    let db =
+        LandscapeDb::open_or_create(path, &LandscapeIdentity::of(&loss), Tolerances::default())
+            .unwrap();
     let vp = VerifyParams::default();
     let mut lowest: Option<(f64, Vec<f64>)> = None;
     for seed in 0..4 {
-        if let Ok(m) = minimise_to_minimum(&mut loss, &start(seed), &vp) {
-            let p = StationaryPoint::evaluate(&mut loss, &m.x, 1e-7).unwrap();
+        if let Ok(m) =
+            minimise_to_minimum(&mut System::new(&mut loss, NoSymmetry), &start(seed), &vp)
+        {
+            let p = StationaryPoint::evaluate(&mut loss, &m.x, &Tolerances::default()).unwrap();
             db.insert_minimum(&p).unwrap();
             if lowest.as_ref().is_none_or(|l| m.energy < l.0) {
                 lowest = Some((m.energy, m.x));
@@ -48,16 +48,16 @@ fn build_db(path: &Path) -> (usize, usize) {
     }
     let net = *loss.network();
     let res = single_ended_paths(
-        &mut loss,
+        &mut System::new(&mut loss, &NetworkAlignment::new(net)),
         &lowest.unwrap().1,
         4,
-        &NetworkAlignment::new(net),
         &SingleEndedParams::default(),
     );
     for path in res.paths {
-        let ts = StationaryPoint::evaluate(&mut loss, &path.ts.x, 1e-7).unwrap();
-        let a = StationaryPoint::evaluate(&mut loss, &path.minus.x, 1e-7).unwrap();
-        let b = StationaryPoint::evaluate(&mut loss, &path.plus.x, 1e-7).unwrap();
+        let ts = StationaryPoint::evaluate(&mut loss, &path.ts.x, &Tolerances::default()).unwrap();
+        let a =
+            StationaryPoint::evaluate(&mut loss, &path.minus.x, &Tolerances::default()).unwrap();
+        let b = StationaryPoint::evaluate(&mut loss, &path.plus.x, &Tolerances::default()).unwrap();
         if ts.hessian_index == 1 && a.hessian_index == 0 && b.hessian_index == 0 {
             let (ia, _) = db.insert_minimum(&a).unwrap();
             let (ib, _) = db.insert_minimum(&b).unwrap();
@@ -127,12 +127,8 @@ fn dgraph_embed_and_analyse() {
     // cannot be stored there).
     let h3 = p("h3.sqlite");
     let loss3 = Loss::new(Network::xor(3, LAMBDA).unwrap(), Dataset::xor()).unwrap();
-    LandscapeDb::open_or_create(
-        &h3,
-        &LandscapeIdentity::of(&loss3),
-        DedupSettings::default(),
-    )
-    .unwrap();
+    LandscapeDb::open_or_create(&h3, &LandscapeIdentity::of(&loss3), Tolerances::default())
+        .unwrap();
     nnscape(&[
         "embed",
         "--db",

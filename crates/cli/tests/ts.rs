@@ -3,7 +3,8 @@
 use std::process::Command;
 
 use nnscape_model::{Dataset, Loss, Network};
-use nnscape_ts::{minimise_to_minimum, same_point, NetworkAlignment, VerifyParams};
+use nnscape_ts::{minimise_to_minimum, NetworkAlignment, VerifyParams};
+use nnscape_ts::{NoSymmetry, System, Tolerances};
 
 /// Minima from fixed pseudo-random starts (a small LCG keeps the test free of rand).
 fn minima_csv(dir: &std::path::Path) -> std::path::PathBuf {
@@ -21,11 +22,15 @@ fn minima_csv(dir: &std::path::Path) -> std::path::PathBuf {
     let mut found: Vec<(f64, Vec<f64>)> = Vec::new();
     for _ in 0..16 {
         let x0: Vec<f64> = (0..net.n_params()).map(|_| next()).collect();
-        let m = minimise_to_minimum(&mut loss, &x0, &vp).unwrap();
-        if !found
-            .iter()
-            .any(|(e, x)| same_point(&al, x, *e, &m.x, m.energy, 1e-7, 1e-3))
-        {
+        let m = minimise_to_minimum(&mut System::new(&mut loss, NoSymmetry), &x0, &vp).unwrap();
+        if !found.iter().any(|(e, x)| {
+            Tolerances {
+                energy: 1e-7,
+                distance: 1e-3,
+                ..Tolerances::default()
+            }
+            .same_point(&al, x, *e, &m.x, m.energy)
+        }) {
             found.push((m.energy, m.x));
         }
     }

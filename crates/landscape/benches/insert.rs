@@ -5,7 +5,7 @@
 use std::cell::Cell;
 
 use divan::Bencher;
-use nnscape_landscape::{DedupSettings, LandscapeDb, LandscapeIdentity, StationaryPoint};
+use nnscape_landscape::{LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances};
 use nnscape_model::{Dataset, Loss, Network};
 
 fn main() {
@@ -41,7 +41,7 @@ fn filled() -> (tempfile::TempDir, LandscapeDb) {
     let db = LandscapeDb::open_or_create(
         dir.path().join("bench.sqlite"),
         &LandscapeIdentity::of(&loss),
-        DedupSettings::default(),
+        Tolerances::default(),
     )
     .unwrap();
     for i in 0..STORED as u64 {

@@ -10,14 +10,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use nnscape_model::{symmetry, Loss, Network};
+use nnscape_model::{Loss, Network};
+use nnscape_optim::{NetworkAlignment, Tolerances};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use crate::error::LandscapeError;
 use crate::point::{MinimumRecord, StationaryPoint, TransitionStateRecord};
 
 /// Schema version written to `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+/// Version 2 added `eigenvalue_cutoff` to the landscape's stored [`Tolerances`].
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE landscape (
@@ -31,7 +33,8 @@ CREATE TABLE landscape (
     regularise_biases  INTEGER NOT NULL,
     code_version       TEXT    NOT NULL,
     energy_tolerance   REAL    NOT NULL,
-    distance_tolerance REAL    NOT NULL
+    distance_tolerance REAL    NOT NULL,
+    eigenvalue_cutoff  REAL    NOT NULL
 );
 CREATE TABLE minima (
     id            INTEGER PRIMARY KEY,
@@ -113,46 +116,6 @@ impl LandscapeIdentity {
     }
 }
 
-/// When two points are the same: energies within `energy_tolerance * max(1, |E|)` and
-/// symmetry-aware distance below `distance_tolerance`. Stored in the database at creation; an
-/// existing database keeps its own.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct DedupSettings {
-    /// Relative energy window (default 1e-7: far tighter than PATHSAMPLE's EDIFFTOL 1e-4 because
-    /// every stored point is converged to RMS gradient 1e-10).
-    pub energy_tolerance: f64,
-    /// Distance after optimal alignment (default 1e-3; PATHSAMPLE's GEOMDIFFTOL is 0.1-0.2 for
-    /// atoms, where coordinates are noisier).
-    pub distance_tolerance: f64,
-}
-
-impl Default for DedupSettings {
-    fn default() -> Self {
-        Self {
-            energy_tolerance: 1e-7,
-            distance_tolerance: 1e-3,
-        }
-    }
-}
-
-impl DedupSettings {
-    pub fn validate(&self) -> Result<(), LandscapeError> {
-        for (name, value) in [
-            ("energy_tolerance", self.energy_tolerance),
-            ("distance_tolerance", self.distance_tolerance),
-        ] {
-            if !(value.is_finite() && value > 0.0) {
-                return Err(LandscapeError::InvalidSetting {
-                    name,
-                    value: value.to_string(),
-                    reason: "must be finite and > 0",
-                });
-            }
-        }
-        Ok(())
-    }
-}
-
 /// The kinds of search recorded in the search log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchMethod {
@@ -182,7 +145,7 @@ pub struct LandscapeDb {
     path: PathBuf,
     identity: LandscapeIdentity,
     network: Network,
-    settings: DedupSettings,
+    tolerances: Tolerances,
 }
 
 fn to_blob(v: &[f64]) -> Vec<u8> {
@@ -201,17 +164,18 @@ impl LandscapeDb {
     /// An existing file must be a healthy landscape database of the same schema version and the
     /// same landscape (dataset hash, N_in, N_h, N_out, lambda, bias regularisation); otherwise
     /// this is an error and the file is not modified. An existing database keeps its stored
-    /// dedup settings (`settings` applies only to a new file).
+    /// [`Tolerances`] (`tolerances` applies only to a new file): the rules its points were
+    /// deduplicated and classified by.
     pub fn open_or_create(
         path: impl AsRef<Path>,
         identity: &LandscapeIdentity,
-        settings: DedupSettings,
+        tolerances: Tolerances,
     ) -> Result<Self, LandscapeError> {
         let path = path.as_ref();
-        settings.validate()?;
+        tolerances.validate()?;
         let network = identity.network()?;
         if path.exists() {
-            let (stored, stored_settings) = Self::inspect(path)?;
+            let (stored, stored_tolerances) = Self::inspect(path)?;
             check_identity(path, &stored, identity)?;
             let conn = Self::connect(path)?;
             return Ok(Self {
@@ -219,7 +183,7 @@ impl LandscapeDb {
                 path: path.to_path_buf(),
                 identity: stored,
                 network,
-                settings: stored_settings,
+                tolerances: stored_tolerances,
             });
         }
         let conn = Self::connect(path)?;
@@ -227,7 +191,7 @@ impl LandscapeDb {
             "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
         ))?;
         conn.execute(
-            "INSERT INTO landscape VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO landscape VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 identity.dataset_name,
                 identity.dataset_hash,
@@ -237,8 +201,9 @@ impl LandscapeDb {
                 identity.lambda,
                 identity.regularise_biases,
                 env!("CARGO_PKG_VERSION"),
-                settings.energy_tolerance,
-                settings.distance_tolerance,
+                tolerances.energy,
+                tolerances.distance,
+                tolerances.eigenvalue_cutoff,
             ],
         )?;
         Ok(Self {
@@ -246,7 +211,7 @@ impl LandscapeDb {
             path: path.to_path_buf(),
             identity: identity.clone(),
             network,
-            settings,
+            tolerances,
         })
     }
 
@@ -259,7 +224,7 @@ impl LandscapeDb {
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such database"),
             });
         }
-        let (identity, settings) = Self::inspect(path)?;
+        let (identity, tolerances) = Self::inspect(path)?;
         let network = identity.network()?;
         let conn = Self::connect(path)?;
         Ok(Self {
@@ -267,7 +232,7 @@ impl LandscapeDb {
             path: path.to_path_buf(),
             identity,
             network,
-            settings,
+            tolerances,
         })
     }
 
@@ -283,8 +248,8 @@ impl LandscapeDb {
     }
 
     /// Read-only validation of an existing file: readable, intact, our schema; returns its
-    /// identity and settings.
-    fn inspect(path: &Path) -> Result<(LandscapeIdentity, DedupSettings), LandscapeError> {
+    /// identity and tolerances.
+    fn inspect(path: &Path) -> Result<(LandscapeIdentity, Tolerances), LandscapeError> {
         let corrupt = |message: String| LandscapeError::Corrupt {
             path: path.to_path_buf(),
             message,
@@ -323,7 +288,8 @@ impl LandscapeDb {
         }
         conn.query_row(
             "SELECT dataset_name, dataset_hash, n_in, n_hidden, n_out, lambda, regularise_biases,
-                    energy_tolerance, distance_tolerance FROM landscape WHERE id = 1",
+                    energy_tolerance, distance_tolerance, eigenvalue_cutoff
+             FROM landscape WHERE id = 1",
             [],
             |r| {
                 Ok((
@@ -336,9 +302,10 @@ impl LandscapeDb {
                         lambda: r.get(5)?,
                         regularise_biases: r.get(6)?,
                     },
-                    DedupSettings {
-                        energy_tolerance: r.get(7)?,
-                        distance_tolerance: r.get(8)?,
+                    Tolerances {
+                        energy: r.get(7)?,
+                        distance: r.get(8)?,
+                        eigenvalue_cutoff: r.get(9)?,
                     },
                 ))
             },
@@ -355,8 +322,9 @@ impl LandscapeDb {
     pub fn network(&self) -> &Network {
         &self.network
     }
-    pub fn settings(&self) -> &DedupSettings {
-        &self.settings
+    /// The landscape's same-point rule and zero-mode cut-off, as stored in the file.
+    pub fn tolerances(&self) -> &Tolerances {
+        &self.tolerances
     }
 
     /// `PRAGMA integrity_check`: "ok" for a healthy file.
@@ -400,16 +368,22 @@ impl LandscapeDb {
         energy: f64,
         params: &[f64],
     ) -> Result<Option<i64>, LandscapeError> {
-        let window = self.settings.energy_tolerance * energy.abs().max(1.0);
+        let window = self.tolerances.energy_window(energy);
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT id, params FROM {table} WHERE energy BETWEEN ?1 AND ?2 ORDER BY id"
+            "SELECT id, params, energy FROM {table} WHERE energy BETWEEN ?1 AND ?2 ORDER BY id"
         ))?;
         let mut rows = stmt.query(params![energy - window, energy + window])?;
         while let Some(row) = rows.next()? {
             let stored = from_blob(row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?);
+            let stored_energy: f64 = row.get(2)?;
             if stored.len() == params.len()
-                && symmetry::distance(&self.network, &stored, params)
-                    < self.settings.distance_tolerance
+                && self.tolerances.same_point(
+                    &NetworkAlignment::new(self.network),
+                    &stored,
+                    stored_energy,
+                    params,
+                    energy,
+                )
             {
                 return Ok(Some(row.get(0)?));
             }

@@ -38,6 +38,8 @@ pub enum LandscapeError {
     },
     #[error(transparent)]
     Model(#[from] nnscape_model::ModelError),
+    #[error(transparent)]
+    Settings(#[from] nnscape_optim::OptimError),
     #[error("Hessian eigendecomposition did not converge")]
     Eigen,
     #[error("database error: {0}")]

@@ -24,19 +24,19 @@
 use std::time::{Duration, Instant};
 
 use nnscape_model::embedding::embed;
-use nnscape_model::sorted_symmetric_eigen;
-use nnscape_model::{symmetry, Loss};
-use nnscape_optim::{basin_hopping_with, BasinHoppingParams, Stop};
+use nnscape_model::symmetric_eigen;
+use nnscape_model::Loss;
+use nnscape_optim::{basin_hopping_with, BasinHoppingParams, NetworkSystem, Stop, System};
 use nnscape_ts::{
-    connect, push_off_and_minimise, single_ended_paths, ConnectParams, MinimumFound,
-    NetworkAlignment, Path, SingleEndedParams, TransitionState,
+    connect, push_off_and_minimise, single_ended_paths, ConnectParams, MinimumFound, Path,
+    SingleEndedParams, TransitionState,
 };
 use rayon::prelude::*;
 
 use crate::db::{LandscapeDb, SearchMethod};
 use crate::error::LandscapeError;
 use crate::graph::{global_minimum, UnionFind};
-use crate::point::{StationaryPoint, DEFAULT_EIGENVALUE_CUTOFF};
+use crate::point::StationaryPoint;
 
 /// Settings of [`explore`].
 #[derive(Debug, Clone, serde::Serialize)]
@@ -62,8 +62,6 @@ pub struct ExploreParams {
     /// Searches per parallel batch. Fixed (not the thread count) so that results do not depend
     /// on the number of threads.
     pub batch_size: usize,
-    /// Zero-mode cut-off for Hessian indices (PATHSAMPLE EVCUT).
-    pub eigenvalue_cutoff: f64,
 }
 
 impl Default for ExploreParams {
@@ -97,7 +95,6 @@ impl Default for ExploreParams {
             max_time: None,
             max_searches: None,
             batch_size: 8,
-            eigenvalue_cutoff: DEFAULT_EIGENVALUE_CUTOFF,
         }
     }
 }
@@ -129,13 +126,6 @@ impl ExploreParams {
         }
         if self.batch_size == 0 {
             return bad("batch_size", "0".into(), "must be at least 1");
-        }
-        if !(self.eigenvalue_cutoff.is_finite() && self.eigenvalue_cutoff >= 0.0) {
-            return bad(
-                "eigenvalue_cutoff",
-                self.eigenvalue_cutoff.to_string(),
-                "must be finite and >= 0",
-            );
         }
         Ok(())
     }
@@ -269,14 +259,25 @@ pub fn summarise(db: &LandscapeDb, n_data: usize) -> Result<LandscapeSummary, La
 
 struct Explorer<'a> {
     db: &'a LandscapeDb,
-    loss: Loss,
+    /// The loss with the database's tolerances: every same-point and index decision of the
+    /// searches uses the rules the stored points were judged by.
+    system: NetworkSystem,
     params: &'a ExploreParams,
-    align: NetworkAlignment,
     started: Instant,
     searches: usize,
 }
 
-impl Explorer<'_> {
+impl<'a> Explorer<'a> {
+    fn new(db: &'a LandscapeDb, loss: &Loss, params: &'a ExploreParams) -> Self {
+        Explorer {
+            db,
+            system: System::network(loss.clone()).with_tolerances(*db.tolerances()),
+            params,
+            started: Instant::now(),
+            searches: 0,
+        }
+    }
+
     fn budget_exhausted(&self) -> Option<StopReason> {
         if let Some(t) = self.params.max_time {
             if self.started.elapsed() >= t {
@@ -294,7 +295,7 @@ impl Explorer<'_> {
     /// Stores a minimum found by a search, after re-evaluating it; points that turn out not to
     /// be minima (index > 0 at the cut-off) are not stored.
     fn store_minimum(&mut self, x: &[f64]) -> Result<Option<i64>, LandscapeError> {
-        let p = StationaryPoint::evaluate(&mut self.loss, x, self.params.eigenvalue_cutoff)?;
+        let p = StationaryPoint::evaluate(&mut self.system.potential, x, self.db.tolerances())?;
         if p.hessian_index != 0 {
             return Ok(None);
         }
@@ -311,7 +312,7 @@ impl Explorer<'_> {
         else {
             return Ok(());
         };
-        let p = StationaryPoint::evaluate(&mut self.loss, &ts.x, self.params.eigenvalue_cutoff)?;
+        let p = StationaryPoint::evaluate(&mut self.system.potential, &ts.x, self.db.tolerances())?;
         if p.hessian_index == 1 {
             self.db.insert_transition_state(&p, m1, m2)?;
         }
@@ -328,7 +329,7 @@ impl Explorer<'_> {
         phase: Phase,
         report: &mut impl FnMut(&ExploreProgress),
     ) -> Result<(), LandscapeError> {
-        let s = summarise(self.db, self.loss.dataset().len())?;
+        let s = summarise(self.db, self.system.potential.dataset().len())?;
         report(&ExploreProgress {
             cycle,
             phase,
@@ -366,7 +367,7 @@ impl Explorer<'_> {
         // minimum for lambda > 0) whose basin random starts rarely reach; later cycles start
         // from the minima the previous cycle found (lowest first).
         if cycle == 0 && bh.initial_points.is_empty() {
-            bh.initial_points = vec![vec![0.0; self.loss.n_params()]];
+            bh.initial_points = vec![vec![0.0; self.system.potential.n_params()]];
         }
         if cycle > 0 {
             let cycles = self.db.cycles()?;
@@ -386,9 +387,9 @@ impl Explorer<'_> {
             }
         }
         let mut failure = None;
-        let loss = self.loss.clone();
+        let system = self.system.clone();
         basin_hopping_with(
-            &loss,
+            &system,
             &bh,
             |m| {
                 if failure.is_none() {
@@ -437,15 +438,14 @@ impl Explorer<'_> {
             if let Some(stop) = self.budget_exhausted() {
                 return Ok(Some(stop));
             }
-            let (loss, align, params) = (&self.loss, &self.align, self.params);
+            let (system, params) = (&self.system, self.params);
             let results: Vec<_> = todo
                 .par_iter()
                 .map(|m| {
                     single_ended_paths(
-                        &mut loss.clone(),
+                        &mut system.clone(),
                         &m.point.params,
                         params.single_ended_modes,
-                        align,
                         &params.single_ended,
                     )
                 })
@@ -474,7 +474,6 @@ impl Explorer<'_> {
         cycle: i64,
         report: &mut impl FnMut(&ExploreProgress),
     ) -> Result<Option<StopReason>, LandscapeError> {
-        let net = *self.loss.network();
         loop {
             let minima = self.db.minima()?;
             let Some(global) = global_minimum(&minima, |m| (m.point.energy, m.id)) else {
@@ -497,7 +496,9 @@ impl Explorer<'_> {
                 let mut partners: Vec<(f64, usize)> = (0..minima.len())
                     .filter(|&j| in_tree[j])
                     .map(|j| {
-                        let d = symmetry::distance(&net, &minima[j].point.params, &m.point.params);
+                        let d = self
+                            .system
+                            .distance(&minima[j].point.params, &m.point.params);
                         (d, j)
                     })
                     .collect();
@@ -515,15 +516,14 @@ impl Explorer<'_> {
             if let Some(stop) = self.budget_exhausted() {
                 return Ok(Some(stop));
             }
-            let (loss, align, params) = (&self.loss, &self.align, self.params);
+            let (system, params) = (&self.system, self.params);
             let results: Vec<_> = todo
                 .par_iter()
                 .map(|(a, b)| {
                     connect(
-                        &mut loss.clone(),
+                        &mut system.clone(),
                         &a.point.params,
                         &b.point.params,
-                        align,
                         &params.connect,
                     )
                 })
@@ -566,17 +566,10 @@ pub fn add_stationary_points(
     params: &ExploreParams,
 ) -> Result<(usize, usize), LandscapeError> {
     params.validate()?;
-    let mut ex = Explorer {
-        db,
-        loss: loss.clone(),
-        params,
-        align: NetworkAlignment::new(*loss.network()),
-        started: Instant::now(),
-        searches: 0,
-    };
+    let mut ex = Explorer::new(db, loss, params);
     let before = (db.count_minima()?, db.count_transition_states()?);
     for x in points {
-        let p = StationaryPoint::evaluate(&mut ex.loss, x, params.eigenvalue_cutoff)?;
+        let p = StationaryPoint::evaluate(&mut ex.system.potential, x, db.tolerances())?;
         if p.rms_gradient > SEED_RMS_GRADIENT {
             continue;
         }
@@ -585,7 +578,7 @@ pub fn add_stationary_points(
                 db.insert_minimum(&p)?;
             }
             1 => {
-                let eig = sorted_symmetric_eigen(ex.loss.hessian(x), f64::EPSILON, 100_000)
+                let eig = symmetric_eigen(ex.system.potential.hessian(x))
                     .map_err(|_| LandscapeError::Eigen)?;
                 let ts = TransitionState {
                     x: x.clone(),
@@ -596,7 +589,7 @@ pub fn add_stationary_points(
                     iterations: 0,
                 };
                 if let Ok(path) =
-                    push_off_and_minimise(&mut ex.loss, ts, &ex.align, &params.single_ended.verify)
+                    push_off_and_minimise(&mut ex.system, ts, &params.single_ended.verify)
                 {
                     ex.store_path(&path)?;
                 }
@@ -648,14 +641,7 @@ pub fn explore(
             requested: format!("{identity:?}"),
         });
     }
-    let mut ex = Explorer {
-        db,
-        loss: loss.clone(),
-        params,
-        align: NetworkAlignment::new(*loss.network()),
-        started: Instant::now(),
-        searches: 0,
-    };
+    let mut ex = Explorer::new(db, loss, params);
     let mut stop = StopReason::MaxCycles;
     let mut cycles_done = 0;
     for cycle in 0..params.max_cycles as i64 {

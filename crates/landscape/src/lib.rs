@@ -9,7 +9,7 @@
 //! the command-line tool.
 //!
 //! ```
-//! use nnscape_landscape::{DedupSettings, LandscapeDb, LandscapeIdentity, StationaryPoint};
+//! use nnscape_landscape::{LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances};
 //! use nnscape_model::{Dataset, Loss, Network};
 //!
 //! let mut loss = Loss::new(Network::xor(2, 1e-2).unwrap(), Dataset::xor()).unwrap();
@@ -17,11 +17,11 @@
 //! let db = LandscapeDb::open_or_create(
 //!     dir.path().join("h2.sqlite"),
 //!     &LandscapeIdentity::of(&loss),
-//!     DedupSettings::default(),
+//!     Tolerances::default(),
 //! )
 //! .unwrap();
 //! // W = 0 is a minimum of every XOR landscape with lambda > 0.
-//! let zero = StationaryPoint::evaluate(&mut loss, &[0.0; 12], 1e-7).unwrap();
+//! let zero = StationaryPoint::evaluate(&mut loss, &[0.0; 12], db.tolerances()).unwrap();
 //! assert_eq!((zero.hessian_index, zero.pgorder), (0, 8));
 //! let (id, new) = db.insert_minimum(&zero).unwrap();
 //! assert!(new);
@@ -35,13 +35,12 @@ pub mod graph;
 pub mod pathsample;
 pub mod point;
 
-pub use db::{
-    CycleRecord, DedupSettings, LandscapeDb, LandscapeIdentity, SearchMethod, SCHEMA_VERSION,
-};
+pub use db::{CycleRecord, LandscapeDb, LandscapeIdentity, SearchMethod, SCHEMA_VERSION};
 pub use error::LandscapeError;
 pub use explore::{
     add_stationary_points, embedded_stationary_points, explore, summarise, ExploreParams,
     ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason,
 };
 pub use graph::{energy_order, global_minimum, UnionFind};
-pub use point::{MinimumRecord, StationaryPoint, TransitionStateRecord, DEFAULT_EIGENVALUE_CUTOFF};
+pub use nnscape_optim::Tolerances;
+pub use point::{MinimumRecord, StationaryPoint, TransitionStateRecord};

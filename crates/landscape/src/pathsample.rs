@@ -163,13 +163,14 @@ fn read_points(
 /// Reads PATHSAMPLE files from `dir` into `db`. Each point is re-evaluated with `loss` (which must
 /// be the database's landscape): its recomputed energy must agree with the file's to 1e-8
 /// relative, minima must have index 0 and transition states index 1; anything else is an error
-/// naming the file and line. Returns (new minima, new transition states).
+/// naming the file and line. Indices use the database's [`Tolerances`](nnscape_optim::Tolerances).
+/// Returns (new minima, new transition states).
 pub fn import(
     db: &LandscapeDb,
     loss: &mut Loss,
     dir: &Path,
-    eigenvalue_cutoff: f64,
 ) -> Result<(usize, usize), LandscapeError> {
+    let tolerances = *db.tolerances();
     let n = db.network().n_params();
     let min_path = dir.join("min.data");
     let ts_path = dir.join("ts.data");
@@ -197,8 +198,7 @@ pub fn import(
             line,
             message,
         };
-        let p = StationaryPoint::evaluate(loss, x, eigenvalue_cutoff)
-            .map_err(|e| bad(e.to_string()))?;
+        let p = StationaryPoint::evaluate(loss, x, &tolerances).map_err(|e| bad(e.to_string()))?;
         if (p.energy - file_energy).abs() > 1e-8 * file_energy.abs().max(1.0) {
             return Err(bad(format!(
                 "energy {} in the file but {} recomputed: the points belong to another landscape",

@@ -1,16 +1,13 @@
 //! Stationary-point records: everything the database stores about a minimum or transition state,
 //! computed from its parameters.
 
-use nnscape_model::{hessian_index, rms, symmetry, Loss};
+use nnscape_model::{rms, symmetry, Loss};
+use nnscape_optim::Tolerances;
 
 use crate::error::LandscapeError;
 
 /// How many of the lowest Hessian eigenvalues are stored with each point.
 pub const STORED_EIGENVALUES: usize = 6;
-
-/// Eigenvalues whose magnitude is below this are treated as zero modes: they count neither in the
-/// Hessian index (negative side) nor in fvib (positive side). PATHSAMPLE's EVCUT.
-pub use nnscape_model::DEFAULT_EIGENVALUE_CUTOFF;
 
 /// Node vectors equal to within this (max-abs) count as equal when computing pgorder.
 pub const PGORDER_TOLERANCE: f64 = 1e-6;
@@ -36,19 +33,22 @@ pub struct StationaryPoint {
 
 impl StationaryPoint {
     /// Evaluates everything about the point at `params`: energy, gradient, the full Hessian
-    /// spectrum, symmetry stabiliser and classification.
+    /// spectrum, symmetry stabiliser and classification. Eigenvalues of magnitude at most
+    /// `tolerances.eigenvalue_cutoff` are zero modes: they count neither in the Hessian index
+    /// (negative side) nor in fvib (positive side), as PATHSAMPLE's `EVCUT`.
     pub fn evaluate(
         loss: &mut Loss,
         params: &[f64],
-        eigenvalue_cutoff: f64,
+        tolerances: &Tolerances,
     ) -> Result<Self, LandscapeError> {
+        let eigenvalue_cutoff = tolerances.eigenvalue_cutoff;
         loss.network().check_params(params)?;
         let mut grad = vec![0.0; params.len()];
         let energy = loss.energy_gradient(params, &mut grad);
         let ev = loss
             .hessian_eigenvalues(params)
             .ok_or(LandscapeError::Eigen)?;
-        let hessian_index = hessian_index(&ev, eigenvalue_cutoff);
+        let hessian_index = tolerances.index(&ev);
         let fvib = ev
             .iter()
             .filter(|&&e| e > eigenvalue_cutoff)

@@ -1,7 +1,7 @@
 //! The landscape database: dedup up to symmetry, identity checks, corruption, persistence.
 
 use nnscape_landscape::{
-    DedupSettings, LandscapeDb, LandscapeError, LandscapeIdentity, SearchMethod, StationaryPoint,
+    LandscapeDb, LandscapeError, LandscapeIdentity, SearchMethod, StationaryPoint, Tolerances,
 };
 use nnscape_model::{symmetry, Dataset, Loss, Network, SymmetryOp};
 use nnscape_optim::{polish_minimum, Lbfgs, LbfgsParams, NewtonParams};
@@ -24,7 +24,7 @@ fn minimum_from(loss: &mut Loss, start: &[f64]) -> StationaryPoint {
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let q = lbfgs.minimize(loss, start);
     let p = polish_minimum(loss, &q.x, &mut lbfgs, &NewtonParams::default());
-    let point = StationaryPoint::evaluate(loss, &p.x, 1e-7).unwrap();
+    let point = StationaryPoint::evaluate(loss, &p.x, &Tolerances::default()).unwrap();
     assert_eq!(point.hessian_index, 0, "{:?}", point.eigenvalues);
     assert!(point.rms_gradient <= 1e-10);
     point
@@ -61,7 +61,7 @@ fn every_symmetry_copy_is_one_row() {
     let db = LandscapeDb::open_or_create(
         dir.path().join("l.sqlite"),
         &LandscapeIdentity::of(&loss),
-        DedupSettings::default(),
+        Tolerances::default(),
     )
     .unwrap();
     let m = a_minimum(&mut loss);
@@ -69,7 +69,7 @@ fn every_symmetry_copy_is_one_row() {
     let mut ids = vec![];
     for op in all_ops(2) {
         let copy = symmetry::apply(&net, &m.params, &op).unwrap();
-        let p = StationaryPoint::evaluate(&mut loss, &copy, 1e-7).unwrap();
+        let p = StationaryPoint::evaluate(&mut loss, &copy, &Tolerances::default()).unwrap();
         ids.push(db.insert_minimum(&p).unwrap());
     }
     assert_eq!(ids.len(), 8);
@@ -90,7 +90,7 @@ fn different_minima_with_equal_energy_stay_two_rows() {
     let db = LandscapeDb::open_or_create(
         dir.path().join("l.sqlite"),
         &LandscapeIdentity::of(&loss),
-        DedupSettings::default(),
+        Tolerances::default(),
     )
     .unwrap();
     let net = *loss.network();
@@ -113,7 +113,7 @@ fn different_minima_with_equal_energy_stay_two_rows() {
         .find(|m| symmetry::distance(&net, &m.params, &swap(&m.params)) > 0.1)
         .expect("an asymmetric minimum among 50 quenches");
     let swapped = swap(&m.params);
-    let s = StationaryPoint::evaluate(&mut loss, &swapped, 1e-7).unwrap();
+    let s = StationaryPoint::evaluate(&mut loss, &swapped, &Tolerances::default()).unwrap();
     assert!((s.energy - m.energy).abs() < 1e-12);
     assert_eq!(s.hessian_index, 0);
     assert!(db.insert_minimum(&m).unwrap().1);
@@ -128,7 +128,7 @@ fn transition_states_need_index_one_and_known_minima() {
     let db = LandscapeDb::open_or_create(
         dir.path().join("l.sqlite"),
         &LandscapeIdentity::of(&loss),
-        DedupSettings::default(),
+        Tolerances::default(),
     )
     .unwrap();
     let m = a_minimum(&mut loss);
@@ -161,7 +161,7 @@ fn mismatched_landscapes_are_refused_and_the_file_untouched() {
     let mut loss = xor_loss(2, 1e-3);
     let identity = LandscapeIdentity::of(&loss);
     {
-        let db = LandscapeDb::open_or_create(&path, &identity, DedupSettings::default()).unwrap();
+        let db = LandscapeDb::open_or_create(&path, &identity, Tolerances::default()).unwrap();
         db.insert_minimum(&a_minimum(&mut loss)).unwrap();
         db.log_search(SearchMethod::SingleEnded, Some(1), None, "2 found")
             .unwrap();
@@ -199,7 +199,7 @@ fn mismatched_landscapes_are_refused_and_the_file_untouched() {
         ),
     ];
     for (other, field) in cases {
-        let err = LandscapeDb::open_or_create(&path, &other, DedupSettings::default())
+        let err = LandscapeDb::open_or_create(&path, &other, Tolerances::default())
             .err()
             .expect("mismatch must be refused");
         assert!(matches!(err, LandscapeError::Mismatch { .. }), "{err:?}");
@@ -211,7 +211,7 @@ fn mismatched_landscapes_are_refused_and_the_file_untouched() {
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
     // The right identity reopens it, with its points and search log.
-    let db = LandscapeDb::open_or_create(&path, &identity, DedupSettings::default()).unwrap();
+    let db = LandscapeDb::open_or_create(&path, &identity, Tolerances::default()).unwrap();
     assert_eq!(db.count_minima().unwrap(), 1);
     assert_eq!(
         db.searches_done(SearchMethod::SingleEnded, Some(1), None)
@@ -234,7 +234,7 @@ fn foreign_corrupt_and_truncated_files_are_refused_untouched() {
     // Not a database at all.
     let text = dir.path().join("notes.sqlite");
     std::fs::write(&text, "x1,x2,label\n0,0,0\n".repeat(200)).unwrap();
-    let err = LandscapeDb::open_or_create(&text, &identity, DedupSettings::default())
+    let err = LandscapeDb::open_or_create(&text, &identity, Tolerances::default())
         .err()
         .unwrap();
     assert!(matches!(err, LandscapeError::Corrupt { .. }), "{err:?}");
@@ -251,7 +251,7 @@ fn foreign_corrupt_and_truncated_files_are_refused_untouched() {
         .execute_batch("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
         .unwrap();
     let before = std::fs::read(&other).unwrap();
-    let err = LandscapeDb::open_or_create(&other, &identity, DedupSettings::default())
+    let err = LandscapeDb::open_or_create(&other, &identity, Tolerances::default())
         .err()
         .unwrap();
     assert!(err.to_string().contains("no landscape table"), "{err}");
@@ -261,7 +261,7 @@ fn foreign_corrupt_and_truncated_files_are_refused_untouched() {
     // in the main file).
     let path = dir.path().join("h2.sqlite");
     {
-        let db = LandscapeDb::open_or_create(&path, &identity, DedupSettings::default()).unwrap();
+        let db = LandscapeDb::open_or_create(&path, &identity, Tolerances::default()).unwrap();
         let m = a_minimum(&mut loss);
         db.insert_minimum(&m).unwrap();
         let mut p = m.clone();
@@ -275,7 +275,7 @@ fn foreign_corrupt_and_truncated_files_are_refused_untouched() {
     assert!(bytes.len() > 8192, "{}", bytes.len());
     let truncated = &bytes[..bytes.len() / 2];
     std::fs::write(&path, truncated).unwrap();
-    let err = LandscapeDb::open_or_create(&path, &identity, DedupSettings::default())
+    let err = LandscapeDb::open_or_create(&path, &identity, Tolerances::default())
         .err()
         .expect("a truncated database must be refused");
     assert!(matches!(err, LandscapeError::Corrupt { .. }), "{err:?}");
@@ -285,13 +285,13 @@ fn foreign_corrupt_and_truncated_files_are_refused_untouched() {
     let e = LandscapeDb::open_or_create(
         dir.path().join("new.sqlite"),
         &identity,
-        DedupSettings {
-            energy_tolerance: -1.0,
+        Tolerances {
+            energy: -1.0,
             ..Default::default()
         },
     )
     .err()
     .unwrap();
-    assert!(e.to_string().contains("energy_tolerance"), "{e}");
+    assert!(e.to_string().contains("tolerances.energy"), "{e}");
     assert!(!dir.path().join("new.sqlite").exists());
 }

@@ -3,9 +3,10 @@
 use std::collections::HashSet;
 
 use nnscape_landscape::{
-    explore, pathsample, DedupSettings, ExploreParams, LandscapeDb, LandscapeIdentity, StopReason,
+    explore, pathsample, ExploreParams, LandscapeDb, LandscapeIdentity, StopReason, Tolerances,
 };
 use nnscape_model::{Dataset, Loss, Network};
+use nnscape_optim::System;
 use nnscape_ts::{push_off_and_minimise, NetworkAlignment, TransitionState, VerifyParams};
 
 fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
@@ -16,7 +17,7 @@ fn new_db(dir: &tempfile::TempDir, name: &str, loss: &Loss) -> LandscapeDb {
     LandscapeDb::open_or_create(
         dir.path().join(name),
         &LandscapeIdentity::of(loss),
-        DedupSettings::default(),
+        Tolerances::default(),
     )
     .unwrap()
 }
@@ -95,7 +96,7 @@ fn complete_small_map() {
             eigenvector: eig.eigenvectors.column(lowest).iter().copied().collect(),
             iterations: 0,
         };
-        let path = push_off_and_minimise(&mut loss, ts, &align, &vp).unwrap();
+        let path = push_off_and_minimise(&mut System::new(&mut loss, &align), ts, &vp).unwrap();
         let found: HashSet<i64> = [&path.minus, &path.plus]
             .iter()
             .map(|m| {
@@ -220,18 +221,15 @@ fn pathsample_round_trip() {
     assert!(ts_data.lines().all(|l| l.split_whitespace().count() == 8));
 
     let copy = new_db(&dir, "copy.sqlite", &loss);
-    let (im, it) = pathsample::import(&copy, &mut loss, &out, 1e-7).unwrap();
+    let (im, it) = pathsample::import(&copy, &mut loss, &out).unwrap();
     assert_eq!((im, it), (nm, nt));
     assert_eq!(contents(&copy), contents(&db));
     // Importing again adds nothing (deduplicated).
-    assert_eq!(
-        pathsample::import(&copy, &mut loss, &out, 1e-7).unwrap(),
-        (0, 0)
-    );
+    assert_eq!(pathsample::import(&copy, &mut loss, &out).unwrap(), (0, 0));
 
     // Points of another landscape are refused with the file and line named.
     let other = new_db(&dir, "other.sqlite", &xor_loss(2, 1e-3));
-    let err = pathsample::import(&other, &mut xor_loss(2, 1e-3), &out, 1e-7).unwrap_err();
+    let err = pathsample::import(&other, &mut xor_loss(2, 1e-3), &out).unwrap_err();
     let msg = err.to_string();
     // (Line 1 is W = 0, whose energy is ln 2 at every lambda; the first mismatch comes later.)
     assert!(
@@ -241,7 +239,7 @@ fn pathsample_round_trip() {
     // A truncated points file is refused.
     let bytes = std::fs::read(out.join("points.min")).unwrap();
     std::fs::write(out.join("points.min"), &bytes[..bytes.len() - 8]).unwrap();
-    let err = pathsample::import(&copy, &mut loss, &out, 1e-7).unwrap_err();
+    let err = pathsample::import(&copy, &mut loss, &out).unwrap_err();
     assert!(err.to_string().contains("points.min"), "{err}");
 }
 
@@ -267,7 +265,7 @@ fn smaller_landscape_seeds_the_larger_one() {
     let mut expected_minima = 0;
     let mut expected_ts = 0;
     for x in &seeds {
-        let p = StationaryPoint::evaluate(&mut big_loss, x, 1e-7).unwrap();
+        let p = StationaryPoint::evaluate(&mut big_loss, x, &Tolerances::default()).unwrap();
         assert!(
             p.rms_gradient <= 1e-10,
             "embedded point not stationary: {}",

@@ -34,13 +34,15 @@ pub mod loss;
 pub mod network;
 pub mod spectrum;
 pub mod symmetry;
+pub mod vector;
 
 pub use dataset::Dataset;
 pub use error::{DataError, ModelError};
-pub use loss::{classify, is_correct, rms, Loss, PointPrediction, TIE_TOLERANCE};
+pub use loss::{classify, is_correct, Loss, PointPrediction, TIE_TOLERANCE};
 pub use network::Network;
 pub use spectrum::{
-    hessian_index, sorted_eigenvalues, sorted_symmetric_eigen, EigenError, SortedEigen,
-    DEFAULT_EIGENVALUE_CUTOFF,
+    hessian_index, max_qr_sweeps, sorted_eigenvalues, sorted_symmetric_eigen, symmetric_eigen,
+    EigenError, SortedEigen, DEFAULT_EIGENVALUE_CUTOFF,
 };
 pub use symmetry::{Alignment, SymmetryOp};
+pub use vector::rms;

@@ -608,8 +608,3 @@ fn tanh(a: f64) -> f64 {
     let e = (-2.0 * a.abs()).exp_m1(); // in (-1, 0]
     (-e / (2.0 + e)).copysign(a)
 }
-
-/// RMS of a gradient, |g| / sqrt(n): the convergence measure of GMIN/OPTIM.
-pub fn rms(g: &[f64]) -> f64 {
-    (g.iter().map(|v| v * v).sum::<f64>() / g.len().max(1) as f64).sqrt()
-}

@@ -11,6 +11,18 @@ pub const DEFAULT_EIGENVALUE_CUTOFF: f64 = 1e-7;
 /// so a pathological matrix fails instead of hanging (converged matrices need a handful).
 const SWEEPS_PER_DIMENSION: usize = 100;
 
+/// The bound on nalgebra's QR sweeps for an `n x n` symmetric matrix that every dense
+/// eigendecomposition in nnscape uses: 100 per dimension, at least 1,000.
+pub fn max_qr_sweeps(n: usize) -> usize {
+    SWEEPS_PER_DIMENSION * n.max(10)
+}
+
+/// [`sorted_symmetric_eigen`] at machine precision with the sweep bound [`max_qr_sweeps`].
+pub fn symmetric_eigen(h: DMatrix<f64>) -> Result<SortedEigen, EigenError> {
+    let n = h.nrows();
+    sorted_symmetric_eigen(h, f64::EPSILON, max_qr_sweeps(n))
+}
+
 /// The Hessian index: the number of eigenvalues below `-cutoff` (0 for a minimum, 1 for a
 /// transition state). The eigenvalues need not be sorted.
 pub fn hessian_index(eigenvalues: &[f64], cutoff: f64) -> usize {
@@ -74,8 +86,5 @@ pub fn sorted_symmetric_eigen(
 /// Eigenvalues of a symmetric matrix in ascending order, `None` if the matrix is not finite or
 /// the iteration does not converge.
 pub fn sorted_eigenvalues(m: DMatrix<f64>) -> Option<Vec<f64>> {
-    let n = m.nrows().max(10);
-    sorted_symmetric_eigen(m, f64::EPSILON, SWEEPS_PER_DIMENSION * n)
-        .ok()
-        .map(|e| e.eigenvalues)
+    symmetric_eigen(m).ok().map(|e| e.eigenvalues)
 }

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 
 use nnscape_model::{Dataset, Loss, Network};
+use nnscape_optim::Tolerances;
 use nnscape_optim::{
     polish_minimum, verified_minimum, Lbfgs, LbfgsParams, MinimumParams, NewtonParams,
 };
@@ -68,6 +69,6 @@ fn verified(bencher: divan::Bencher, n_hidden: usize) {
     bencher.bench_local(|| {
         let (loss, lbfgs, i) = &mut *state.borrow_mut();
         *i = (*i + 1) % STARTS;
-        verified_minimum(loss, &starts[*i], lbfgs, &params).ok()
+        verified_minimum(loss, &starts[*i], lbfgs, &params, &Tolerances::default()).ok()
     });
 }

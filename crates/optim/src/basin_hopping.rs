@@ -1,5 +1,5 @@
-//! Basin-hopping global exploration of the network loss (Li and Scheraga 1987; Wales and Doye
-//! 1997; GMIN).
+//! Basin-hopping global exploration of a [`System`] (Li and Scheraga 1987; Wales and Doye 1997;
+//! GMIN), generic over the potential and its symmetries.
 //!
 //! Each chain perturbs every parameter of its current minimum uniformly in [-step, step],
 //! quenches the result to a Hessian-verified minimum ([`verified_minimum`]) and accepts it with
@@ -13,14 +13,14 @@
 //! The minima found, the sink calls and the stopping point are therefore the same for any
 //! number of threads.
 
-use nnscape_model::{symmetry, Loss, Network};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
 
 use crate::error::{check_count, check_non_negative, check_positive};
 use crate::minimum::{verified_minimum, Minimum, MinimumFailure, MinimumParams};
-use crate::{Lbfgs, LbfgsParams, Objective, OptimError};
+use crate::system::{Alignment, System, Tolerances};
+use crate::{HessianObjective, Lbfgs, LbfgsParams, OptimError};
 
 /// Random restarts a chain makes when its first quench fails, before it gives up.
 const MAX_INITIAL_ATTEMPTS: usize = 100;
@@ -76,13 +76,9 @@ pub struct BasinHoppingParams {
     pub adaptive_step: Option<AdaptiveStep>,
     /// The L-BFGS quench.
     pub quench: LbfgsParams,
-    /// Hessian check, saddle escape and Newton polish of each quench.
+    /// Hessian check, saddle escape and Newton polish of each quench. When two minima are the
+    /// same, and the eigenvalue cut-off, are the [`System`]'s [`Tolerances`].
     pub verify: MinimumParams,
-    /// Two minima are the same when their energies differ by at most this times max(1, |E|)...
-    pub energy_tolerance: f64,
-    /// ... and their symmetry-aware distance (`nnscape_model::symmetry::distance`) is at most
-    /// this.
-    pub distance_tolerance: f64,
     /// Random starting points are uniform in [-initial_range, initial_range] per parameter.
     pub initial_range: f64,
     /// Number of independent chains.
@@ -109,15 +105,8 @@ impl Default for BasinHoppingParams {
             adaptive_step: Some(AdaptiveStep::default()),
             // GMIN SLOPPYCONV 1e-6 and the landscape-style L-BFGS defaults.
             quench: LbfgsParams::default(),
-            // PATHSAMPLE EVCUT 1e-7; Newton polish to 1e-10.
+            // Newton polish to 1e-10.
             verify: MinimumParams::default(),
-            // Polished minima (RMS 1e-10) agree in energy to ~1e-15; 1e-7 relative is far above
-            // that and far below the gaps between distinct minima (PATHSAMPLE EDIFFTOL 1e-4 was
-            // set for unpolished points).
-            energy_tolerance: 1e-7,
-            // Polished copies agree to ~1e-8 after alignment; 1e-3 is far below the distance
-            // between distinct minima (PATHSAMPLE GEOMDIFFTOL 0.1-0.2).
-            distance_tolerance: 1e-3,
             // Weights of O(1) cover the XOR minima found at small lambda.
             initial_range: 2.0,
             chains: 4,
@@ -155,8 +144,6 @@ impl BasinHoppingParams {
         }
         self.quench.validate()?;
         self.verify.validate()?;
-        check_non_negative("energy_tolerance", self.energy_tolerance)?;
-        check_non_negative("distance_tolerance", self.distance_tolerance)?;
         check_positive("initial_range", self.initial_range)?;
         check_count("chains", self.chains)?;
         match self.stop {
@@ -181,12 +168,6 @@ impl BasinHoppingParams {
     }
 }
 
-/// Whether `b` is the same minimum as `a` under the tolerances of [`MinimaSet`].
-fn same_minimum(net: &Network, etol: f64, dtol: f64, a: &Minimum, b: &Minimum) -> bool {
-    (a.energy - b.energy).abs() <= etol * a.energy.abs().max(1.0)
-        && symmetry::distance(net, &a.x, &b.x) <= dtol
-}
-
 /// The result of [`MinimaSet::insert`]: the position (in energy order, at the time) of the new
 /// or the matching entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,37 +178,43 @@ pub enum Insertion {
     Existing(usize),
 }
 
-/// Distinct minima up to the network's symmetries, kept sorted by energy so that a lookup only
-/// compares the few entries inside the energy window.
+/// Distinct minima up to the symmetries of an [`Alignment`], kept sorted by energy so that a
+/// lookup only compares the few entries inside the energy window.
 ///
-/// Two minima are the same when their energies differ by at most
-/// `energy_tolerance * max(1, |E|)` and their symmetry-aware distance is at most
-/// `distance_tolerance`. On a match the stored (first found) minimum is kept.
+/// Two minima are the same by [`Tolerances::same_point`]. On a match the stored (first found)
+/// minimum is kept.
+///
+/// ```
+/// use nnscape_optim::{Insertion, MinimaSet, Minimum, NoSymmetry, Tolerances};
+///
+/// let m = |x: f64, energy: f64| Minimum {
+///     x: vec![x], energy, rms_gradient: 0.0, eigenvalues: vec![1.0], escapes: 0,
+///     function_evaluations: 0,
+/// };
+/// let mut set = MinimaSet::new(NoSymmetry, Tolerances::default()).unwrap();
+/// assert_eq!(set.insert(m(1.0, 0.5)), Insertion::New(0));
+/// assert_eq!(set.insert(m(-1.0, 0.2)), Insertion::New(0));
+/// assert_eq!(set.insert(m(1.0 + 1e-6, 0.5)), Insertion::Existing(1));
+/// assert_eq!(set.hits(), &[1, 2]);
+/// ```
 #[derive(Debug, Clone)]
-pub struct MinimaSet {
-    net: Network,
-    energy_tolerance: f64,
-    distance_tolerance: f64,
+pub struct MinimaSet<A> {
+    alignment: A,
+    tolerances: Tolerances,
     entries: Vec<Minimum>,
     hits: Vec<usize>,
 }
 
-impl MinimaSet {
-    /// An empty set for parameter vectors of `net`.
+impl<A: Alignment> MinimaSet<A> {
+    /// An empty set deduplicating up to `alignment` with `tolerances`.
     ///
     /// # Errors
     /// A negative or non-finite tolerance.
-    pub fn new(
-        net: Network,
-        energy_tolerance: f64,
-        distance_tolerance: f64,
-    ) -> Result<MinimaSet, OptimError> {
-        check_non_negative("energy_tolerance", energy_tolerance)?;
-        check_non_negative("distance_tolerance", distance_tolerance)?;
+    pub fn new(alignment: A, tolerances: Tolerances) -> Result<Self, OptimError> {
+        tolerances.validate()?;
         Ok(MinimaSet {
-            net,
-            energy_tolerance,
-            distance_tolerance,
+            alignment,
+            tolerances,
             entries: Vec::new(),
             hits: Vec::new(),
         })
@@ -260,7 +247,7 @@ impl MinimaSet {
 
     /// Position of the stored minimum that `m` is a copy of.
     pub fn find(&self, m: &Minimum) -> Option<usize> {
-        let window = self.energy_tolerance * m.energy.abs().max(1.0);
+        let window = self.tolerances.energy_window(m.energy);
         let start = self
             .entries
             .partition_point(|e| e.energy < m.energy - window);
@@ -268,13 +255,8 @@ impl MinimaSet {
             .iter()
             .take_while(|e| e.energy <= m.energy + window)
             .position(|e| {
-                same_minimum(
-                    &self.net,
-                    self.energy_tolerance,
-                    self.distance_tolerance,
-                    e,
-                    m,
-                )
+                self.tolerances
+                    .same_point(&self.alignment, &e.x, e.energy, &m.x, m.energy)
             })
             .map(|i| start + i)
     }
@@ -282,9 +264,11 @@ impl MinimaSet {
     /// Adds `m` unless it is a copy of a stored minimum.
     ///
     /// # Panics
-    /// If `m.x` does not have the network's number of parameters.
+    /// If `m.x` does not have the length of the minima already stored.
     pub fn insert(&mut self, m: Minimum) -> Insertion {
-        assert_eq!(m.x.len(), self.net.n_params(), "MinimaSet::insert: length");
+        if let Some(first) = self.entries.first() {
+            assert_eq!(m.x.len(), first.x.len(), "MinimaSet::insert: length");
+        }
         if let Some(i) = self.find(&m) {
             self.hits[i] += 1;
             return Insertion::Existing(i);
@@ -310,8 +294,6 @@ pub struct DistinctMinimum {
     pub index: usize,
     /// Hessian eigenvalues, ascending.
     pub eigenvalues: Vec<f64>,
-    /// Training points classified correctly ([`Loss::n_correct`]).
-    pub n_correct: usize,
     /// Number of quenches that ended here (up to symmetry).
     pub hits: usize,
     /// Parameters, in the network's order.
@@ -386,8 +368,8 @@ struct QuenchRecord {
     step_size: f64,
 }
 
-struct Chain {
-    loss: Loss,
+struct Chain<P> {
+    potential: P,
     lbfgs: Lbfgs,
     rng: ChaCha20Rng,
     start: Option<Vec<f64>>,
@@ -398,12 +380,12 @@ struct Chain {
     window_escapes: usize,
 }
 
-impl Chain {
-    fn new(loss: &Loss, params: &BasinHoppingParams, index: usize) -> Result<Chain, OptimError> {
+impl<P: HessianObjective + Clone> Chain<P> {
+    fn new(potential: &P, params: &BasinHoppingParams, index: usize) -> Result<Self, OptimError> {
         let mut rng = ChaCha20Rng::seed_from_u64(params.seed);
         rng.set_stream(index as u64);
         Ok(Chain {
-            loss: loss.clone(),
+            potential: potential.clone(),
             lbfgs: Lbfgs::new(params.quench.clone())?,
             rng,
             start: params.initial_points.get(index).cloned(),
@@ -419,13 +401,26 @@ impl Chain {
         &mut self,
         x0: &[f64],
         params: &BasinHoppingParams,
+        tolerances: &Tolerances,
     ) -> Result<Minimum, MinimumFailure> {
-        verified_minimum(&mut self.loss, x0, &mut self.lbfgs, &params.verify)
+        verified_minimum(
+            &mut self.potential,
+            x0,
+            &mut self.lbfgs,
+            &params.verify,
+            tolerances,
+        )
     }
 
     /// The initial quench (retried from random points on failure), then `steps` steps.
-    fn run_block(&mut self, steps: usize, params: &BasinHoppingParams) -> Vec<QuenchRecord> {
-        let n = self.loss.dim();
+    fn run_block<A: Alignment>(
+        &mut self,
+        steps: usize,
+        params: &BasinHoppingParams,
+        alignment: &A,
+        tolerances: &Tolerances,
+    ) -> Vec<QuenchRecord> {
+        let n = self.potential.dim();
         let mut records = Vec::with_capacity(steps + 1);
         let mut x = vec![0.0; n];
         while self.current.is_none() && self.initial_attempts < MAX_INITIAL_ATTEMPTS {
@@ -436,7 +431,7 @@ impl Chain {
                     *xi = params.initial_range * (2.0 * self.rng.random::<f64>() - 1.0)
                 }),
             }
-            let outcome = self.quench(&x, params);
+            let outcome = self.quench(&x, params, tolerances);
             if let Ok(m) = &outcome {
                 self.current = Some(m.clone());
             }
@@ -451,22 +446,21 @@ impl Chain {
         let Some(mut current) = self.current.take() else {
             return records;
         };
-        let net = *self.loss.network();
         for _ in 0..steps {
             for (xi, ci) in x.iter_mut().zip(&current.x) {
                 *xi = ci + self.step * (2.0 * self.rng.random::<f64>() - 1.0);
             }
-            let outcome = self.quench(&x, params);
+            let outcome = self.quench(&x, params, tolerances);
             // Drawn on every step, so the random stream does not depend on the outcomes.
             let u: f64 = self.rng.random();
             let (accepted, escaped) = match &outcome {
                 Ok(m) => {
-                    let escaped = !same_minimum(
-                        &net,
-                        params.energy_tolerance,
-                        params.distance_tolerance,
-                        &current,
-                        m,
+                    let escaped = !tolerances.same_point(
+                        alignment,
+                        &current.x,
+                        current.energy,
+                        &m.x,
+                        m.energy,
                     );
                     let de = m.energy - current.energy;
                     let accepted = de <= 0.0 || u < (-de / params.temperature).exp();
@@ -504,31 +498,40 @@ impl Chain {
     }
 }
 
-/// Basin-hopping on `loss` without callbacks. See [`basin_hopping_with`].
-pub fn basin_hopping(
-    loss: &Loss,
+/// Basin-hopping on `system` without callbacks. See [`basin_hopping_with`].
+pub fn basin_hopping<P, A>(
+    system: &System<P, A>,
     params: &BasinHoppingParams,
-) -> Result<BasinHoppingReport, OptimError> {
-    basin_hopping_with(loss, params, |_| {}, |_| {})
+) -> Result<BasinHoppingReport, OptimError>
+where
+    P: HessianObjective + Clone + Send + Sync,
+    A: Alignment + Sync,
+{
+    basin_hopping_with(system, params, |_| {}, |_| {})
 }
 
-/// Runs `params.chains` basin-hopping chains on `loss` in parallel (on the current rayon pool)
-/// and collects the distinct minima.
+/// Runs `params.chains` basin-hopping chains on `system` in parallel (on the current rayon
+/// pool) and collects the distinct minima, deduplicated by the system's alignment and
+/// tolerances (the same rule decides whether a step escaped its minimum).
 ///
 /// `sink` receives every verified minimum of every merged quench, in merge order (repeats
 /// included); `progress` is called after every round. Both run on the calling thread.
 ///
 /// # Errors
 /// Invalid `params`, or an initial point of the wrong length or with non-finite entries.
-pub fn basin_hopping_with(
-    loss: &Loss,
+pub fn basin_hopping_with<P, A>(
+    system: &System<P, A>,
     params: &BasinHoppingParams,
     mut sink: impl FnMut(&Minimum),
     mut progress: impl FnMut(&Progress),
-) -> Result<BasinHoppingReport, OptimError> {
+) -> Result<BasinHoppingReport, OptimError>
+where
+    P: HessianObjective + Clone + Send + Sync,
+    A: Alignment + Sync,
+{
     params.validate()?;
-    let net = *loss.network();
-    let n = net.n_params();
+    system.tolerances.validate()?;
+    let n = system.potential.dim();
     for p in &params.initial_points {
         if p.len() != n {
             return Err(OptimError::DimensionMismatch {
@@ -546,9 +549,10 @@ pub fn basin_hopping_with(
         }
     }
     let mut chains = (0..params.chains)
-        .map(|c| Chain::new(loss, params, c))
+        .map(|c| Chain::new(&system.potential, params, c))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut set = MinimaSet::new(net, params.energy_tolerance, params.distance_tolerance)?;
+    let (alignment, tolerances) = (&system.alignment, &system.tolerances);
+    let mut set = MinimaSet::new(alignment, *tolerances)?;
     let (max_steps, saturate) = match params.stop {
         Stop::Steps(s) => (s, None),
         Stop::Saturation {
@@ -565,7 +569,7 @@ pub fn basin_hopping_with(
         let block = params.round_steps.min(max_steps - steps_done);
         let rounds: Vec<Vec<QuenchRecord>> = chains
             .par_iter_mut()
-            .map(|c| c.run_block(block, params))
+            .map(|c| c.run_block(block, params, alignment, tolerances))
             .collect();
         steps_done += block;
         for (c, records) in rounds.into_iter().enumerate() {
@@ -613,8 +617,6 @@ pub fn basin_hopping_with(
         }
     };
 
-    let mut loss = loss.clone();
-    let cutoff = params.verify.eigenvalue_cutoff;
     let minima = set
         .minima()
         .iter()
@@ -624,9 +626,8 @@ pub fn basin_hopping_with(
             id,
             energy: m.energy,
             rms_gradient: m.rms_gradient,
-            index: m.index(cutoff),
+            index: tolerances.index(&m.eigenvalues),
             eigenvalues: m.eigenvalues.clone(),
-            n_correct: loss.n_correct(&m.x),
             hits,
             x: m.x.clone(),
         })

@@ -7,6 +7,7 @@
 
 use crate::error::{check_count, check_non_negative, check_positive, OptimError};
 use crate::Objective;
+use nnscape_model::vector::{dot, rms};
 
 /// Settings of [`Lbfgs`]. The defaults (see [`LbfgsParams::default`]) are those of the landscape
 /// codes.
@@ -111,19 +112,6 @@ impl MinimizeResult {
     pub fn converged(&self) -> bool {
         self.termination == Termination::Converged
     }
-}
-
-/// |v| / sqrt(n), 0 for an empty vector.
-pub(crate) fn rms(v: &[f64]) -> f64 {
-    if v.is_empty() {
-        0.0
-    } else {
-        (dot(v, v) / v.len() as f64).sqrt()
-    }
-}
-
-pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 fn all_finite(v: &[f64]) -> bool {

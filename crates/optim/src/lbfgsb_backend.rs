@@ -5,8 +5,8 @@
 use std::sync::Mutex;
 
 use crate::error::check_dim;
-use crate::lbfgs::rms;
 use crate::{LbfgsParams, MinimizeResult, Objective, OptimError, Termination};
+use nnscape_model::vector::rms;
 
 /// L-BFGS-B-C is an f2c translation whose routines keep their locals in `static` variables, so
 /// two runs at once (e.g. parallel tests or rayon workers) corrupt each other. Runs through this

@@ -2,11 +2,14 @@
 //! and pele: the L-BFGS quench of basin-hopping ([`Lbfgs`]), exact-Hessian Newton polishing of
 //! minima and saddles ([`newton_polish`], [`polish_minimum`]), the Hessian-verified minimum
 //! ([`verified_minimum`]: quench, escape from saddles that look like minima to the gradient,
-//! polish), parallel reproducible basin-hopping over the network loss ([`basin_hopping`],
-//! [`BasinHoppingParams`], [`MinimaSet`]: distinct minima up to the hidden-node symmetries), and
+//! polish), parallel reproducible basin-hopping over any [`System`] ([`basin_hopping`],
+//! [`BasinHoppingParams`], [`MinimaSet`]: distinct minima up to the system's symmetries), FIRE
+//! ([`Fire`]), and
 //! step-capped steepest-descent path following from a transition state to its minima
-//! ([`descend`]), generic over the [`Objective`] / [`HessianObjective`] traits where the method
-//! allows. With the `lbfgsb` feature, [`minimize_lbfgsb`] wraps the L-BFGS-B code as an
+//! ([`descend`]), generic over the [`Objective`] / [`HessianObjective`] traits. A [`System`]
+//! bundles a potential with its symmetries ([`Alignment`]) and the landscape's [`Tolerances`]
+//! (when two points are the same, the zero-mode cut-off): the one home of those rules for every
+//! crate above; [`System::network`] builds the one of a network loss. With the `lbfgsb` feature, [`minimize_lbfgsb`] wraps the L-BFGS-B code as an
 //! independent cross-check. Dependency rule: this crate may depend only on `nnscape-model` and
 //! general-purpose crates, never on the transition-state, landscape or analysis crates, which
 //! build on it.
@@ -39,18 +42,19 @@
 //!
 //! ```
 //! use nnscape_model::{Dataset, Loss, Network};
-//! use nnscape_optim::{basin_hopping, BasinHoppingParams, Stop};
+//! use nnscape_optim::{basin_hopping, BasinHoppingParams, Stop, System};
 //!
-//! let loss = Loss::new(Network::xor(2, 1e-4).unwrap(), Dataset::xor()).unwrap();
+//! let mut loss = Loss::new(Network::xor(2, 1e-4).unwrap(), Dataset::xor()).unwrap();
 //! let params = BasinHoppingParams { chains: 2, stop: Stop::Steps(10), ..Default::default() };
-//! let report = basin_hopping(&loss, &params).unwrap();
-//! assert_eq!(report.minima[0].n_correct, 4);
+//! let report = basin_hopping(&System::network(loss.clone()), &params).unwrap();
+//! assert_eq!(loss.n_correct(&report.minima[0].x), 4);
 //! assert!(report.minima.iter().all(|m| m.index == 0 && m.rms_gradient <= 1e-10));
 //! ```
 
 mod basin_hopping;
 mod descent;
 mod error;
+mod fire;
 mod lbfgs;
 #[cfg(feature = "lbfgsb")]
 mod lbfgsb_backend;
@@ -58,6 +62,7 @@ mod minimum;
 mod network;
 mod newton;
 mod objective;
+mod system;
 
 pub use basin_hopping::{
     basin_hopping, basin_hopping_with, AdaptiveStep, BasinHoppingParams, BasinHoppingReport,
@@ -65,9 +70,16 @@ pub use basin_hopping::{
 };
 pub use descent::{descend, DescentParams};
 pub use error::OptimError;
+pub use fire::{Fire, FireParams};
 pub use lbfgs::{Lbfgs, LbfgsParams, MinimizeResult, Termination};
 #[cfg(feature = "lbfgsb")]
 pub use lbfgsb_backend::minimize_lbfgsb;
 pub use minimum::{push_off, verified_minimum, Minimum, MinimumFailure, MinimumParams, PushOff};
+pub use network::{NetworkAlignment, NetworkSystem};
 pub use newton::{newton_polish, polish_minimum, NewtonParams};
 pub use objective::{HessianObjective, Objective};
+pub use system::{euclidean, Alignment, NoSymmetry, System, Tolerances};
+
+/// The linear-algebra crate of the [`HessianObjective`] signature, re-exported so that users
+/// implement it with the same version.
+pub use nalgebra;

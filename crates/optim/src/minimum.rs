@@ -9,9 +9,10 @@
 //! a negative eigenvalue. It never reports a saddle as a minimum.
 
 use nalgebra::DMatrix;
-use nnscape_model::sorted_symmetric_eigen;
+use nnscape_model::symmetric_eigen;
 
 use crate::error::{check_non_negative, check_positive};
+use crate::system::Tolerances;
 use crate::{
     polish_minimum, HessianObjective, Lbfgs, NewtonParams, Objective, OptimError, Termination,
 };
@@ -19,8 +20,6 @@ use crate::{
 /// Settings of [`verified_minimum`]. Defaults: see [`MinimumParams::default`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MinimumParams {
-    /// A Hessian eigenvalue below `-eigenvalue_cutoff` marks a saddle (absolute cut-off).
-    pub eigenvalue_cutoff: f64,
     /// Largest number of push-offs from saddles before the point is given up.
     pub max_escapes: usize,
     /// First length of the push along the negative-curvature eigenvector.
@@ -37,8 +36,6 @@ pub struct MinimumParams {
 impl Default for MinimumParams {
     fn default() -> Self {
         Self {
-            // PATHSAMPLE EVCUT 1e-7: the eigenvalue cut-off for zero modes.
-            eigenvalue_cutoff: nnscape_model::DEFAULT_EIGENVALUE_CUTOFF,
             // Bounded; on XOR one push-off almost always suffices.
             max_escapes: 10,
             // OPTIM PUSHOFF is 0.2 for transition states; start at half of it, and double.
@@ -56,7 +53,6 @@ impl Default for MinimumParams {
 impl MinimumParams {
     /// Checks every field; the error names the first bad field and its value.
     pub fn validate(&self) -> Result<(), OptimError> {
-        check_non_negative("eigenvalue_cutoff", self.eigenvalue_cutoff)?;
         // Zero escapes is meaningful: any saddle is reported as a failure at once.
         check_positive("push", self.push)?;
         check_positive("max_push", self.max_push)?;
@@ -82,7 +78,8 @@ pub struct Minimum {
     pub energy: f64,
     /// RMS gradient at `x` (at most the Newton tolerance, 1e-10 by default).
     pub rms_gradient: f64,
-    /// Hessian eigenvalues at `x`, ascending; the first is `>= -eigenvalue_cutoff`.
+    /// Hessian eigenvalues at `x`, ascending; the first is `>= -eigenvalue_cutoff` of the
+    /// [`Tolerances`] it was verified with.
     pub eigenvalues: Vec<f64>,
     /// Push-offs from saddles needed on the way.
     pub escapes: usize,
@@ -129,6 +126,9 @@ pub enum MinimumFailure {
     /// The Hessian was not finite or its eigendecomposition did not converge.
     #[error("Hessian eigendecomposition failed")]
     Eigen,
+    /// The settings or the start point were refused before any work.
+    #[error("{0}")]
+    Invalid(#[from] OptimError),
 }
 
 /// Sorted (ascending) eigenvalues of the Hessian at `x` and the eigenvector of the lowest one.
@@ -138,8 +138,7 @@ pub(crate) fn hessian_spectrum<O: HessianObjective + ?Sized>(
     hess: &mut DMatrix<f64>,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     obj.hessian(x, hess);
-    let n = x.len();
-    let eig = sorted_symmetric_eigen(hess.clone(), f64::EPSILON, 100 * n.max(10)).ok()?;
+    let eig = symmetric_eigen(hess.clone()).ok()?;
     let lowest = eig.vector(0);
     Some((eig.eigenvalues, lowest))
 }
@@ -149,7 +148,7 @@ pub(crate) fn hessian_spectrum<O: HessianObjective + ?Sized>(
 /// 1. Quench with `lbfgs` (its tolerance; GMIN SLOPPYCONV 1e-6 by default).
 /// 2. Polish with [`polish_minimum`] to `params.newton.rms_gradient_tolerance` (1e-10).
 /// 3. Diagonalise the Hessian at the polished point. No eigenvalue below
-///    `-params.eigenvalue_cutoff`: done. Otherwise push off along the lowest eigenvector v:
+///    `-tolerances.eigenvalue_cutoff`: done. Otherwise push off along the lowest eigenvector v:
 ///    x +/- h v with h = `push`, doubled up to `max_push` until the lower side lies
 ///    `min_energy_drop` below the saddle; quench from the lower side and go back to 2. At most
 ///    `max_escapes` push-offs.
@@ -157,18 +156,27 @@ pub(crate) fn hessian_spectrum<O: HessianObjective + ?Sized>(
 /// The check is made on the polished point because that is the point reported, and Newton
 /// converges to the nearest stationary point of any index.
 ///
-/// # Panics
-/// If `x0.len() != obj.dim()` or `params` fails [`MinimumParams::validate`].
+/// # Errors
+/// [`MinimumFailure::Invalid`] when `params` or `tolerances` fail validation or `x0` has the
+/// wrong length; otherwise the reason no minimum was reached.
 pub fn verified_minimum<O: HessianObjective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     lbfgs: &mut Lbfgs,
     params: &MinimumParams,
+    tolerances: &Tolerances,
 ) -> Result<Minimum, MinimumFailure> {
-    if let Err(e) = params.validate() {
-        panic!("verified_minimum: {e}");
-    }
+    params.validate()?;
+    tolerances.validate()?;
     let n = obj.dim();
+    if x0.len() != n {
+        return Err(OptimError::DimensionMismatch {
+            what: "x0",
+            expected: n,
+            found: x0.len(),
+        }
+        .into());
+    }
     let mut hess = DMatrix::zeros(n, n);
     let mut nfev = 0;
     let mut quench = lbfgs.minimize(obj, x0);
@@ -191,7 +199,7 @@ pub fn verified_minimum<O: HessianObjective + ?Sized>(
         }
         let (eigenvalues, v) =
             hessian_spectrum(obj, &polished.x, &mut hess).ok_or(MinimumFailure::Eigen)?;
-        if eigenvalues[0] >= -params.eigenvalue_cutoff {
+        if eigenvalues[0] >= -tolerances.eigenvalue_cutoff {
             return Ok(Minimum {
                 x: polished.x,
                 energy: polished.energy,

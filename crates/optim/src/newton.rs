@@ -8,8 +8,9 @@
 use nalgebra::{DMatrix, SymmetricEigen};
 
 use crate::error::{check_count, check_non_negative, check_positive};
-use crate::lbfgs::rms;
 use crate::{HessianObjective, Lbfgs, MinimizeResult, OptimError, Termination};
+use nnscape_model::max_qr_sweeps;
+use nnscape_model::vector::rms;
 
 /// Tolerance of the L-BFGS fallback in [`polish_minimum`]: GMIN TIGHTCONV (1e-9), where L-BFGS
 /// still makes progress and Newton takes over again.
@@ -136,9 +137,7 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
         }
         // Symmetrise: implementations may fill the triangles with slightly different rounding.
         let sym = (&hess + hess.transpose()) * 0.5;
-        // Bounded sweeps: the QR iteration needs a few per eigenvalue; more means trouble.
-        let max_sweeps = 100 * n.max(10);
-        let Some(eig) = SymmetricEigen::try_new(sym, f64::EPSILON, max_sweeps) else {
+        let Some(eig) = SymmetricEigen::try_new(sym, f64::EPSILON, max_qr_sweeps(n)) else {
             break Termination::LineSearchFailure;
         };
         let largest = eig.eigenvalues.iter().fold(0.0f64, |a, l| a.max(l.abs()));

@@ -10,9 +10,19 @@ use nnscape_optim::{
     BasinHoppingReport, Insertion, Lbfgs, LbfgsParams, MinimaSet, MinimumParams, OptimError, Stop,
     StopReason,
 };
+use nnscape_optim::{NetworkAlignment, NetworkSystem, System, Tolerances};
 
 fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
     Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
+}
+
+fn sys(loss: &Loss) -> NetworkSystem {
+    System::network(loss.clone())
+}
+
+/// Training points a minimum classifies correctly.
+fn n_correct(loss: &Loss, x: &[f64]) -> usize {
+    loss.clone().n_correct(x)
 }
 
 /// Small settings for debug-mode tests: short adaptation interval, rounds that do not divide
@@ -42,7 +52,8 @@ fn run_on(
         .unwrap();
     pool.install(|| {
         let mut sunk = Vec::new();
-        let report = basin_hopping_with(loss, params, |m| sunk.push(m.energy), |_| {}).unwrap();
+        let report =
+            basin_hopping_with(&sys(loss), params, |m| sunk.push(m.energy), |_| {}).unwrap();
         (report, sunk)
     })
 }
@@ -109,17 +120,14 @@ fn zero_weights_are_found_as_a_minimum() {
     // At lambda = 0.1 the regulariser dominates and W = 0 (E = ln 2, p = 1/2 everywhere) is
     // the lowest minimum.
     let loss = xor_loss(2, 0.1);
-    let report = basin_hopping(&loss, &small(Stop::Steps(10))).unwrap();
+    let report = basin_hopping(&sys(&loss), &small(Stop::Steps(10))).unwrap();
     let zero = &report.minima[0];
     assert!((zero.energy - LN_2).abs() < 1e-12, "{}", zero.energy);
     assert!(zero.x.iter().all(|v| v.abs() < 1e-9));
     // p = 1/2 exactly would be a tie (0 correct); residues of 1e-12 in the output biases break
     // the tie the same way for all four points, so 2 of them count as correct.
-    assert!(
-        zero.n_correct == 0 || zero.n_correct == 2,
-        "{}",
-        zero.n_correct
-    );
+    let zero_correct = n_correct(&loss, &zero.x);
+    assert!(zero_correct == 0 || zero_correct == 2, "{zero_correct}");
     assert_eq!(zero.index, 0);
     // Its Hessian: 2 lambda for every direction except the output-bias difference.
     assert!(zero.eigenvalues[0] > 0.19 && zero.eigenvalues[0] < 0.21);
@@ -132,7 +140,7 @@ fn zero_weights_are_found_as_a_minimum() {
     };
     let mut first = None;
     let report = basin_hopping_with(
-        &loss,
+        &sys(&loss),
         &params,
         |m| {
             first.get_or_insert(m.clone());
@@ -145,19 +153,21 @@ fn zero_weights_are_found_as_a_minimum() {
     assert!(first.x.iter().all(|&v| v == 0.0));
     assert!(first.eigenvalues[0] > 0.0);
     let listed = report.minima.iter().find(|m| m.energy == LN_2).unwrap();
-    assert_eq!(listed.n_correct, 0); // an exact tie at every point
+    assert_eq!(n_correct(&loss, &listed.x), 0); // an exact tie at every point
     assert_eq!(listed.index, 0);
 }
 
 #[test]
 fn two_hidden_nodes_solve_xor_one_does_not() {
     let params = small(Stop::Steps(15));
-    let two = basin_hopping(&xor_loss(2, 1e-4), &params).unwrap();
-    assert_eq!(two.minima[0].n_correct, 4, "{:?}", two.minima[0]);
+    let two = basin_hopping(&sys(&xor_loss(2, 1e-4)), &params).unwrap();
+    let x2 = &two.minima[0].x;
+    assert_eq!(n_correct(&xor_loss(2, 1e-4), x2), 4, "{:?}", two.minima[0]);
     assert!(two.minima[0].energy < 0.02);
-    let one = basin_hopping(&xor_loss(1, 1e-4), &params).unwrap();
+    let one = basin_hopping(&sys(&xor_loss(1, 1e-4)), &params).unwrap();
     assert!(!one.minima.is_empty());
-    assert!(one.minima.iter().all(|m| m.n_correct < 4));
+    let l1 = xor_loss(1, 1e-4);
+    assert!(one.minima.iter().all(|m| n_correct(&l1, &m.x) < 4));
 }
 
 #[test]
@@ -166,12 +176,25 @@ fn minima_set_deduplicates_symmetry_copies() {
     let mut loss = Loss::new(net, Dataset::xor()).unwrap();
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let start: Vec<f64> = (0..12).map(|i| ((i * 7 % 5) as f64 - 2.0) * 0.6).collect();
-    let m = verified_minimum(&mut loss, &start, &mut lbfgs, &MinimumParams::default()).unwrap();
-    let zero =
-        verified_minimum(&mut loss, &[0.0; 12], &mut lbfgs, &MinimumParams::default()).unwrap();
+    let m = verified_minimum(
+        &mut loss,
+        &start,
+        &mut lbfgs,
+        &MinimumParams::default(),
+        &Tolerances::default(),
+    )
+    .unwrap();
+    let zero = verified_minimum(
+        &mut loss,
+        &[0.0; 12],
+        &mut lbfgs,
+        &MinimumParams::default(),
+        &Tolerances::default(),
+    )
+    .unwrap();
     assert!(m.energy < zero.energy);
 
-    let mut set = MinimaSet::new(net, 1e-7, 1e-3).unwrap();
+    let mut set = MinimaSet::new(NetworkAlignment::new(net), Tolerances::default()).unwrap();
     assert_eq!(set.insert(zero.clone()), Insertion::New(0));
     assert_eq!(set.insert(m.clone()), Insertion::New(0));
     // Swap the two nodes and flip the sign of one: the same minimum.
@@ -223,20 +246,6 @@ fn bad_parameters_are_refused_with_the_field_name() {
         ),
         (
             BasinHoppingParams {
-                energy_tolerance: -1e-7,
-                ..d()
-            },
-            "energy_tolerance",
-        ),
-        (
-            BasinHoppingParams {
-                distance_tolerance: f64::NAN,
-                ..d()
-            },
-            "distance_tolerance",
-        ),
-        (
-            BasinHoppingParams {
                 stop: Stop::Steps(0),
                 ..d()
             },
@@ -272,21 +281,27 @@ fn bad_parameters_are_refused_with_the_field_name() {
         ),
     ];
     for (p, name) in cases {
-        let e = basin_hopping(&loss, &p).unwrap_err();
+        let e = basin_hopping(&sys(&loss), &p).unwrap_err();
         assert!(
             matches!(&e, OptimError::InvalidParameter { name: n, .. } if *n == name),
             "{name}: {e}"
         );
         assert!(e.to_string().contains(name));
     }
-    let e = MinimaSet::new(*loss.network(), f64::NAN, 1e-3).unwrap_err();
-    assert!(e.to_string().contains("energy_tolerance"));
+    let bad = Tolerances {
+        energy: f64::NAN,
+        ..Tolerances::default()
+    };
+    let e = MinimaSet::new(NetworkAlignment::new(*loss.network()), bad).unwrap_err();
+    assert!(e.to_string().contains("tolerances.energy"));
+    let e = basin_hopping(&sys(&loss).with_tolerances(bad), &d()).unwrap_err();
+    assert!(e.to_string().contains("tolerances.energy"));
     let p = BasinHoppingParams {
         initial_points: vec![vec![0.0; 5]],
         ..d()
     };
     assert!(matches!(
-        basin_hopping(&loss, &p),
+        basin_hopping(&sys(&loss), &p),
         Err(OptimError::DimensionMismatch { .. })
     ));
 }

@@ -2,6 +2,7 @@
 //! escape from saddles that L-BFGS mistakes for minima.
 
 use nnscape_model::{Dataset, Loss, Network};
+use nnscape_optim::Tolerances;
 use nnscape_optim::{
     newton_polish, polish_minimum, verified_minimum, Lbfgs, LbfgsParams, MinimumParams,
     NewtonParams,
@@ -53,8 +54,14 @@ fn lbfgs_plus_polish_reaches_1e10_with_positive_definite_hessian() {
                 polished.rms_gradient
             );
             // The verified step from the same start: always a true minimum.
-            let m =
-                verified_minimum(&mut loss, &x0, &mut lbfgs, &MinimumParams::default()).unwrap();
+            let m = verified_minimum(
+                &mut loss,
+                &x0,
+                &mut lbfgs,
+                &MinimumParams::default(),
+                &Tolerances::default(),
+            )
+            .unwrap();
             assert!(m.rms_gradient <= 1e-10);
             assert!(
                 m.eigenvalues[0] > 0.0,
@@ -122,7 +129,14 @@ fn symmetric_saddle_is_escaped() {
         "the subspace point should be a saddle, lowest eigenvalue {lowest_plain}"
     );
 
-    let m = verified_minimum(&mut loss, &x0, &mut lbfgs, &MinimumParams::default()).unwrap();
+    let m = verified_minimum(
+        &mut loss,
+        &x0,
+        &mut lbfgs,
+        &MinimumParams::default(),
+        &Tolerances::default(),
+    )
+    .unwrap();
     assert!(m.escapes >= 1);
     assert!(m.eigenvalues[0] > -1e-7, "{:?}", m.eigenvalues);
     assert!(lowest_eigenvalue(&mut loss, &m.x) > -1e-7);
@@ -152,7 +166,8 @@ fn zero_escapes_reports_the_saddle_as_a_failure() {
         max_escapes: 0,
         ..MinimumParams::default()
     };
-    let err = verified_minimum(&mut loss, &x0, &mut lbfgs, &params).unwrap_err();
+    let err =
+        verified_minimum(&mut loss, &x0, &mut lbfgs, &params, &Tolerances::default()).unwrap_err();
     assert!(
         matches!(err, nnscape_optim::MinimumFailure::Saddle { .. }),
         "{err}"
@@ -164,10 +179,6 @@ fn zero_escapes_reports_the_saddle_as_a_failure() {
 fn verify_params_reject_bad_values() {
     let bad = [
         MinimumParams {
-            eigenvalue_cutoff: -1.0,
-            ..MinimumParams::default()
-        },
-        MinimumParams {
             push: f64::NAN,
             ..MinimumParams::default()
         },
@@ -176,7 +187,7 @@ fn verify_params_reject_bad_values() {
             ..MinimumParams::default()
         },
     ];
-    for (p, name) in bad.iter().zip(["eigenvalue_cutoff", "push", "max_push"]) {
+    for (p, name) in bad.iter().zip(["push", "max_push"]) {
         let e = p.validate().unwrap_err().to_string();
         assert!(e.contains(name), "{e}");
     }

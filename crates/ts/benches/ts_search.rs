@@ -9,6 +9,7 @@ use nnscape_model::{Dataset, Loss, Network};
 use nnscape_ts::{
     minimise_to_minimum, single_ended_paths, NetworkAlignment, SingleEndedParams, VerifyParams,
 };
+use nnscape_ts::{NoSymmetry, System};
 use rand::{Rng, SeedableRng};
 
 const K: usize = 4;
@@ -22,9 +23,13 @@ fn setup(nh: usize) -> (Loss, NetworkAlignment, Vec<Vec<f64>>) {
             let x0: Vec<f64> = (0..net.n_params())
                 .map(|_| rng.random_range(-3.0..3.0))
                 .collect();
-            minimise_to_minimum(&mut loss, &x0, &VerifyParams::default())
-                .ok()
-                .map(|m| m.x)
+            minimise_to_minimum(
+                &mut System::new(&mut loss, NoSymmetry),
+                &x0,
+                &VerifyParams::default(),
+            )
+            .ok()
+            .map(|m| m.x)
         })
         .collect();
     (loss, NetworkAlignment::new(net), minima)
@@ -37,7 +42,7 @@ fn main() {
         let t = Instant::now();
         let (mut searches, mut converged) = (0, 0);
         for m in &minima {
-            let r = single_ended_paths(&mut loss, m, K, &al, &params);
+            let r = single_ended_paths(&mut System::new(&mut loss, &al), m, K, &params);
             searches += r.stats.candidates;
             converged += r.stats.accepted + r.stats.duplicates;
         }
@@ -61,7 +66,7 @@ fn single_ended_from_four_minima(bencher: divan::Bencher, nh: usize) {
         minima
             .iter()
             .map(|m| {
-                single_ended_paths(&mut loss, m, K, &al, &params)
+                single_ended_paths(&mut System::new(&mut loss, &al), m, K, &params)
                     .paths
                     .len()
             })

@@ -1,5 +1,6 @@
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_ts::*;
+use nnscape_ts::{NoSymmetry, System, Tolerances};
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
 
@@ -18,12 +19,16 @@ fn main() {
         let x0: Vec<f64> = (0..net.n_params())
             .map(|_| rng.random_range(-3.0..3.0))
             .collect();
-        match minimise_to_minimum(&mut loss, &x0, &vp) {
+        match minimise_to_minimum(&mut System::new(&mut loss, NoSymmetry), &x0, &vp) {
             Ok(m) => {
-                if !minima
-                    .iter()
-                    .any(|o| same_point(&al, &o.x, o.energy, &m.x, m.energy, 1e-7, 1e-3))
-                {
+                if !minima.iter().any(|o| {
+                    Tolerances {
+                        energy: 1e-7,
+                        distance: 1e-3,
+                        ..Tolerances::default()
+                    }
+                    .same_point(&al, &o.x, o.energy, &m.x, m.energy)
+                }) {
                     println!(
                         "min E={:.10} rms={:.1e} l0={:.3e}",
                         m.energy, m.rms_gradient, m.eigenvalues[0]
@@ -44,7 +49,7 @@ fn main() {
     if std::env::var("NOMODES").is_err() {
         let inv = al.invariant_directions();
         for m in &minima {
-            let eig = hessian_eigen(&mut loss, &m.x, &EigenParams::default()).unwrap();
+            let eig = hessian_eigen(&mut loss, &m.x).unwrap();
             for mode in 0..net.n_params() {
                 let v = eig.vector(mode);
                 let ov: f64 = inv
@@ -61,7 +66,13 @@ fn main() {
                     let dir: Vec<f64> = v.iter().map(|c| sign * c).collect();
                     let x0: Vec<f64> = m.x.iter().zip(&dir).map(|(a, d)| a + 0.01 * d).collect();
                     let t = Instant::now();
-                    let r = find_transition_state(&mut loss, &x0, Some(&dir), &sp.verify.hef);
+                    let r = find_transition_state(
+                        &mut loss,
+                        &x0,
+                        Some(&dir),
+                        &sp.verify.hef,
+                        &Tolerances::default(),
+                    );
                     match r {
                     Ok(ts) => println!("  E0={:.5} mode {mode} l={:.2e} s={sign}: TS E={:.6} it={} d={:.2} {:?}", m.energy, eig.eigenvalues[mode], ts.energy, ts.iterations, euclidean(&ts.x, &m.x), t.elapsed()),
                     Err(e) => println!("  E0={:.5} mode {mode} l={:.2e} s={sign}: {e} {:?}", m.energy, eig.eigenvalues[mode], t.elapsed()),
@@ -71,7 +82,7 @@ fn main() {
         }
     }
     let t = Instant::now();
-    let db = single_ended_all(&loss, minima.clone(), 4, &al, &sp);
+    let db = single_ended_all(&System::new(loss.clone(), &al), minima.clone(), 4, &sp);
     println!(
         "db: {} minima, {} ts, {:?} in {:?}",
         db.minima.len(),

@@ -4,16 +4,16 @@
 use std::collections::VecDeque;
 
 use nalgebra::DMatrix;
-use nnscape_optim::{HessianObjective, Objective};
+use nnscape_model::vector::dot;
+use nnscape_optim::{Alignment, HessianObjective, Objective, System, Tolerances};
 use rayon::prelude::*;
 
-use crate::align::{dot, Alignment};
 use crate::dneb::{dneb, DnebParams};
 use crate::eigen::lowest_eigenpairs;
 use crate::hef::{find_transition_state, TransitionState, TsFailure};
 use crate::verify::{
-    minimise_to_minimum, push_off_and_minimise, same_point, verify_candidate, MinimumFound, Path,
-    VerifyError, VerifyParams, VerifyStats,
+    minimise_to_minimum, push_off_and_minimise, verify_candidate, MinimumFound, Path, VerifyError,
+    VerifyParams, VerifyStats,
 };
 
 /// Parameters of [`single_ended`] and [`single_ended_paths`].
@@ -94,14 +94,14 @@ const DEFLATION_SHIFT: f64 = 1e6;
 
 /// Starting points and directions of the single-ended searches: the `k` lowest Hessian modes
 /// at `minimum` (invariant directions of `align` excluded), both signs.
-fn single_ended_starts<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
-    obj: &mut O,
+fn single_ended_starts<O: HessianObjective, A: Alignment>(
+    sys: &mut System<O, A>,
     minimum: &[f64],
     k: usize,
-    align: &A,
     params: &SingleEndedParams,
 ) -> Vec<(Vec<f64>, Vec<f64>)> {
-    let dirs = align.invariant_directions();
+    let dirs = sys.alignment.invariant_directions();
+    let obj = &mut sys.potential;
     let eig = if dirs.is_empty() {
         lowest_eigenpairs(obj, minimum, k, None, &params.verify.hef.eigen)
     } else {
@@ -136,41 +136,34 @@ fn single_ended_starts<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
     starts
 }
 
-fn known_ts<A: Alignment + ?Sized>(
+fn known_ts<P, A: Alignment>(
     found: &[&TransitionState],
     ts: &TransitionState,
-    align: &A,
-    vp: &VerifyParams,
+    sys: &System<P, A>,
 ) -> bool {
-    found.iter().any(|t| {
-        same_point(
-            align,
-            &t.x,
-            t.energy,
-            &ts.x,
-            ts.energy,
-            vp.energy_tolerance,
-            vp.distance_tolerance,
-        )
-    })
+    found
+        .iter()
+        .any(|t| sys.same_point(&t.x, t.energy, &ts.x, ts.energy))
 }
 
 /// Single-ended search: eigenvector-following started from `minimum` displaced along each of
 /// its `k` lowest Hessian eigenvectors (skipping the alignment's invariant directions), both
 /// signs (up to `2k` searches), following that mode until negative curvature appears. Returns
 /// the distinct transition states found (not pushed off; see [`single_ended_paths`]).
-pub fn single_ended<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
-    obj: &mut O,
+pub fn single_ended<O: HessianObjective, A: Alignment>(
+    sys: &mut System<O, A>,
     minimum: &[f64],
     k: usize,
-    align: &A,
     params: &SingleEndedParams,
 ) -> Vec<TransitionState> {
     let vp = &params.verify;
+    let tolerances = sys.tolerances;
     let mut found: Vec<TransitionState> = Vec::new();
-    for (x0, dir) in single_ended_starts(obj, minimum, k, align, params) {
-        if let Ok(ts) = find_transition_state(obj, &x0, Some(&dir), &vp.hef) {
-            if !known_ts(&found.iter().collect::<Vec<_>>(), &ts, align, vp) {
+    for (x0, dir) in single_ended_starts(sys, minimum, k, params) {
+        if let Ok(ts) =
+            find_transition_state(&mut sys.potential, &x0, Some(&dir), &vp.hef, &tolerances)
+        {
+            if !known_ts(&found.iter().collect::<Vec<_>>(), &ts, sys) {
                 found.push(ts);
             }
         }
@@ -191,18 +184,24 @@ pub struct SingleEndedResult {
 
 /// [`single_ended`] followed by verification of each distinct transition state: push off both
 /// ways and minimise each side to a Hessian-checked minimum ([`push_off_and_minimise`]).
-pub fn single_ended_paths<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
-    obj: &mut O,
+pub fn single_ended_paths<O: HessianObjective, A: Alignment>(
+    sys: &mut System<O, A>,
     minimum: &[f64],
     k: usize,
-    align: &A,
     params: &SingleEndedParams,
 ) -> SingleEndedResult {
     let vp = &params.verify;
+    let tolerances = sys.tolerances;
     let mut out = SingleEndedResult::default();
-    for (x0, dir) in single_ended_starts(obj, minimum, k, align, params) {
+    for (x0, dir) in single_ended_starts(sys, minimum, k, params) {
         out.stats.candidates += 1;
-        let ts = match find_transition_state(obj, &x0, Some(&dir), &vp.hef) {
+        let ts = match find_transition_state(
+            &mut sys.potential,
+            &x0,
+            Some(&dir),
+            &vp.hef,
+            &tolerances,
+        ) {
             Ok(ts) => ts,
             Err(e) => {
                 out.stats.count_failure(&e);
@@ -212,13 +211,12 @@ pub fn single_ended_paths<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
         if known_ts(
             &out.paths.iter().map(|p| &p.ts).collect::<Vec<_>>(),
             &ts,
-            align,
-            vp,
+            sys,
         ) {
             out.stats.duplicates += 1;
             continue;
         }
-        match push_off_and_minimise(obj, ts, align, vp) {
+        match push_off_and_minimise(sys, ts, vp) {
             Ok(p) => {
                 out.stats.accepted += 1;
                 out.paths.push(p);
@@ -244,23 +242,12 @@ pub struct TsDatabase {
 
 impl TsDatabase {
     /// Index of `m` (same point up to symmetry), adding it when new.
-    pub fn add_minimum<A: Alignment + ?Sized>(
-        &mut self,
-        m: MinimumFound,
-        align: &A,
-        vp: &VerifyParams,
-    ) -> usize {
-        if let Some(i) = self.minima.iter().position(|o| {
-            same_point(
-                align,
-                &o.x,
-                o.energy,
-                &m.x,
-                m.energy,
-                vp.energy_tolerance,
-                vp.distance_tolerance,
-            )
-        }) {
+    pub fn add_minimum<P, A: Alignment>(&mut self, m: MinimumFound, sys: &System<P, A>) -> usize {
+        if let Some(i) = self
+            .minima
+            .iter()
+            .position(|o| sys.same_point(&o.x, o.energy, &m.x, m.energy))
+        {
             return i;
         }
         self.minima.push(m);
@@ -268,18 +255,13 @@ impl TsDatabase {
     }
 
     /// Adds a verified path; returns the transition state's index, or `None` when it was known.
-    pub fn add_path<A: Alignment + ?Sized>(
-        &mut self,
-        p: Path,
-        align: &A,
-        vp: &VerifyParams,
-    ) -> Option<usize> {
+    pub fn add_path<P, A: Alignment>(&mut self, p: Path, sys: &System<P, A>) -> Option<usize> {
         let known: Vec<&TransitionState> = self.transition_states.iter().map(|t| &t.ts).collect();
-        if known_ts(&known, &p.ts, align, vp) {
+        if known_ts(&known, &p.ts, sys) {
             return None;
         }
-        let minus = self.add_minimum(p.minus, align, vp);
-        let plus = self.add_minimum(p.plus, align, vp);
+        let minus = self.add_minimum(p.minus, sys);
+        let plus = self.add_minimum(p.plus, sys);
         self.transition_states.push(TsEdge {
             ts: p.ts,
             minus,
@@ -291,22 +273,21 @@ impl TsDatabase {
 }
 
 /// Single-ended searches from every minimum in `minima` (already verified), run in parallel
-/// on the current rayon pool with one clone of `obj` per minimum, merged in input order so the
+/// on the current rayon pool with one clone of `sys` per minimum, merged in input order so the
 /// result does not depend on the number of threads.
 pub fn single_ended_all<O, A>(
-    obj: &O,
+    sys: &System<O, A>,
     minima: Vec<MinimumFound>,
     k: usize,
-    align: &A,
     params: &SingleEndedParams,
 ) -> TsDatabase
 where
     O: HessianObjective + Clone + Send + Sync,
-    A: Alignment + Sync + ?Sized,
+    A: Alignment + Clone + Sync,
 {
     let results: Vec<SingleEndedResult> = minima
         .par_iter()
-        .map(|m| single_ended_paths(&mut obj.clone(), &m.x, k, align, params))
+        .map(|m| single_ended_paths(&mut sys.clone(), &m.x, k, params))
         .collect();
     let mut db = TsDatabase {
         minima,
@@ -315,7 +296,7 @@ where
     for r in results {
         db.stats.merge(&r.stats);
         for p in r.paths {
-            db.add_path(p, align, &params.verify);
+            db.add_path(p, sys);
         }
     }
     db
@@ -335,8 +316,8 @@ pub struct ConnectParams {
     pub candidates_per_attempt: usize,
     /// Band settings.
     pub dneb: DnebParams,
-    /// Verification, quench and deduplication settings (energy 1e-7 relative to
-    /// `max(1, |E|)`, aligned distance 1e-3).
+    /// Verification and quench settings (when two points are the same is the
+    /// [`System`]'s rule).
     pub verify: VerifyParams,
 }
 
@@ -385,8 +366,9 @@ pub struct ConnectResult {
     pub stats: VerifyStats,
 }
 
-struct Graph<'a, A: ?Sized> {
-    align: &'a A,
+struct Graph<'a, A> {
+    align: A,
+    tolerances: Tolerances,
     params: &'a ConnectParams,
     minima: Vec<MinimumFound>,
     ts: Vec<TsEdge>,
@@ -395,26 +377,18 @@ struct Graph<'a, A: ?Sized> {
     tries: Vec<Vec<usize>>,
 }
 
-impl<A: Alignment + ?Sized> Graph<'_, A> {
+impl<A: Alignment> Graph<'_, A> {
     fn add_minimum(&mut self, m: MinimumFound) -> usize {
-        let vp = &self.params.verify;
         if let Some(i) = self.minima.iter().position(|o| {
-            same_point(
-                self.align,
-                &o.x,
-                o.energy,
-                &m.x,
-                m.energy,
-                vp.energy_tolerance,
-                vp.distance_tolerance,
-            )
+            self.tolerances
+                .same_point(&self.align, &o.x, o.energy, &m.x, m.energy)
         }) {
             return i;
         }
         let row: Vec<f64> = self
             .minima
             .iter()
-            .map(|o| self.align.align(&o.x, &m.x).0.powi(2))
+            .map(|o| self.align.distance(&o.x, &m.x).powi(2))
             .collect();
         for (r, d) in self.dist2.iter_mut().zip(&row) {
             r.push(*d);
@@ -431,17 +405,9 @@ impl<A: Alignment + ?Sized> Graph<'_, A> {
     }
 
     fn add_ts(&mut self, ts: TransitionState, minus: usize, plus: usize, same_minimum: bool) {
-        let vp = &self.params.verify;
         let known = self.ts.iter().any(|t| {
-            same_point(
-                self.align,
-                &t.ts.x,
-                t.ts.energy,
-                &ts.x,
-                ts.energy,
-                vp.energy_tolerance,
-                vp.distance_tolerance,
-            )
+            self.tolerances
+                .same_point(&self.align, &t.ts.x, t.ts.energy, &ts.x, ts.energy)
         });
         if !known {
             self.ts.push(TsEdge {
@@ -554,23 +520,23 @@ impl<A: Alignment + ?Sized> Graph<'_, A> {
 /// gets a DNEB whose maxima are verified (HEF, index 1, push-off, quenches); new minima and
 /// transition states are added with deduplication; until start and end are connected or
 /// `max_attempts` DNEB runs have been made.
-pub fn connect<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
-    obj: &mut O,
+pub fn connect<O: HessianObjective, A: Alignment + Clone>(
+    sys: &mut System<O, A>,
     start: &[f64],
     end: &[f64],
-    align: &A,
     params: &ConnectParams,
 ) -> Result<ConnectResult, VerifyError> {
     let mut g = Graph {
-        align,
+        align: sys.alignment.clone(),
+        tolerances: sys.tolerances,
         params,
         minima: Vec::new(),
         ts: Vec::new(),
         dist2: Vec::new(),
         tries: Vec::new(),
     };
-    let s = minimise_to_minimum(obj, start, &params.verify)?;
-    let e = minimise_to_minimum(obj, end, &params.verify)?;
+    let s = minimise_to_minimum(sys, start, &params.verify)?;
+    let e = minimise_to_minimum(sys, end, &params.verify)?;
     g.add_minimum(s);
     let end_index = g.add_minimum(e);
     let mut stats = VerifyStats::default();
@@ -597,13 +563,12 @@ pub fn connect<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
         dp.images_per_unit_distance *= (1u32 << tries.min(8)) as f64;
         let xa = g.minima[a].x.clone();
         let xb = g.minima[b].x.clone();
-        let band = dneb(obj, &xa, &xb, align, &dp)?;
+        let band = dneb(&mut sys.potential, &xa, &xb, &g.align, &dp)?;
         for cand in band.maxima.iter().take(params.candidates_per_attempt) {
             match verify_candidate(
-                obj,
+                sys,
                 &cand.x,
                 Some(&cand.tangent),
-                align,
                 &params.verify,
                 &mut stats,
             ) {
@@ -616,7 +581,7 @@ pub fn connect<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
                 // into a minimum): that intermediate minimum is a new stepping stone for the
                 // Dijkstra search, as in OPTIM.
                 Err(VerifyError::Ts(TsFailure::NoNegativeEigenvalue)) => {
-                    if let Ok(m) = minimise_to_minimum(obj, &cand.x, &params.verify) {
+                    if let Ok(m) = minimise_to_minimum(sys, &cand.x, &params.verify) {
                         g.add_minimum(m);
                     }
                 }
@@ -628,7 +593,7 @@ pub fn connect<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
         for i in 1..band.images.len() - 1 {
             let e = &band.energies;
             if e[i] < e[i - 1] && e[i] <= e[i + 1] {
-                if let Ok(m) = minimise_to_minimum(obj, &band.images[i], &params.verify) {
+                if let Ok(m) = minimise_to_minimum(sys, &band.images[i], &params.verify) {
                     g.add_minimum(m);
                 }
             }

@@ -1,9 +1,10 @@
 //! Doubly-nudged elastic band (Trygubenko and Wales 2004) with the improved tangent of
 //! Henkelman and Jonsson (2000), minimised by nnscape-optim's L-BFGS as OPTIM does.
 
-use nnscape_optim::{Lbfgs, LbfgsParams, MinimizeResult, Objective, OptimError, Termination};
+use nnscape_optim::{Fire, FireParams, Lbfgs, LbfgsParams, Objective, OptimError};
 
-use crate::align::{dot, norm, Alignment};
+use nnscape_model::vector::{dot, norm};
+use nnscape_optim::Alignment;
 
 /// Parameters of [`dneb`].
 #[derive(Debug, Clone, serde::Serialize)]
@@ -302,22 +303,14 @@ pub fn dneb<O: Objective + ?Sized, A: Alignment + ?Sized>(
         let mut bo = BandObjective::new(obj, start, &end_aligned, m, params);
         let res = match params.optimizer {
             BandOptimizer::Lbfgs => lbfgs.minimize(&mut bo, &band),
-            BandOptimizer::Fire => {
-                let mut x = band.clone();
-                let (iterations, rms) = relax_fire(&mut bo, &mut x, d, params);
-                MinimizeResult {
-                    x,
-                    energy: f64::NAN,
-                    rms_gradient: rms,
-                    iterations,
-                    function_evaluations: iterations,
-                    termination: if rms < params.rms_force_tolerance {
-                        Termination::Converged
-                    } else {
-                        Termination::MaxIterations
-                    },
-                }
-            }
+            BandOptimizer::Fire => Fire::new(FireParams {
+                max_step: params.max_step,
+                block_size: d,
+                max_iterations: params.max_iterations,
+                rms_force_tolerance: params.rms_force_tolerance,
+                ..FireParams::default()
+            })?
+            .minimize(&mut bo, &band),
         };
         // Re-evaluate at the final band to have its energies and tangents.
         let mut gtmp = vec![0.0; m * d];
@@ -354,77 +347,6 @@ pub fn dneb<O: Objective + ?Sized, A: Alignment + ?Sized>(
         iterations: res.iterations,
         rms_force: res.rms_gradient,
     })
-}
-
-/// FIRE relaxation (Bitzek, Koskinen, Gaehler, Moseler, Gumbsch, PRL 97, 170201, 2006) of the
-/// band under the DNEB force: damped dynamics that only needs forces, so it is not misled by the
-/// DNEB force not being the gradient of any energy (which makes L-BFGS unstable on long bands
-/// through saturated regions of the network loss). Each image moves at most `max_step` per step.
-/// Returns (band, iterations, final RMS force).
-pub(crate) fn relax_fire<O: Objective + ?Sized>(
-    bo: &mut BandObjective<'_, O>,
-    band: &mut [f64],
-    d: usize,
-    params: &DnebParams,
-) -> (usize, f64) {
-    // FIRE's published defaults, with the time step in the units of this loss (weights O(1)).
-    const DT_START: f64 = 0.02;
-    const DT_MAX: f64 = 0.2;
-    const N_MIN: usize = 5;
-    const F_INC: f64 = 1.1;
-    const F_DEC: f64 = 0.5;
-    const ALPHA_START: f64 = 0.1;
-    const F_ALPHA: f64 = 0.99;
-    let n = band.len();
-    let mut grad = vec![0.0; n];
-    let mut v = vec![0.0; n];
-    let (mut dt, mut alpha, mut n_pos) = (DT_START, ALPHA_START, 0usize);
-    let mut rms_force = f64::INFINITY;
-    for it in 0..params.max_iterations {
-        bo.energy_gradient(band, &mut grad);
-        let f2: f64 = grad.iter().map(|g| g * g).sum();
-        rms_force = (f2 / n as f64).sqrt();
-        if !rms_force.is_finite() {
-            return (it, rms_force);
-        }
-        if rms_force < params.rms_force_tolerance {
-            return (it, rms_force);
-        }
-        // Power P = F . v with F = -grad.
-        let p: f64 = -grad.iter().zip(&v).map(|(g, vi)| g * vi).sum::<f64>();
-        if p > 0.0 {
-            let vn: f64 = v.iter().map(|x| x * x).sum::<f64>().sqrt();
-            let fnorm = f2.sqrt();
-            for (vi, g) in v.iter_mut().zip(&grad) {
-                *vi = (1.0 - alpha) * *vi - alpha * vn * g / fnorm;
-            }
-            if n_pos > N_MIN {
-                dt = (dt * F_INC).min(DT_MAX);
-                alpha *= F_ALPHA;
-            }
-            n_pos += 1;
-        } else {
-            v.iter_mut().for_each(|x| *x = 0.0);
-            dt *= F_DEC;
-            alpha = ALPHA_START;
-            n_pos = 0;
-        }
-        for (vi, g) in v.iter_mut().zip(&grad) {
-            *vi -= dt * g;
-        }
-        for (img, vimg) in band.chunks_mut(d).zip(v.chunks(d)) {
-            let step = dt * vimg.iter().map(|x| x * x).sum::<f64>().sqrt();
-            let scale = if step > params.max_step {
-                params.max_step / step
-            } else {
-                1.0
-            };
-            for (x, vi) in img.iter_mut().zip(vimg) {
-                *x += scale * dt * vi;
-            }
-        }
-    }
-    (params.max_iterations, rms_force)
 }
 
 /// Image `i` of the band (-1 is `start`, `n_images` is `end`).

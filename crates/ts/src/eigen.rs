@@ -4,10 +4,11 @@
 use nalgebra::DMatrix;
 use nnscape_optim::HessianObjective;
 
-use crate::align::{dot, norm};
+use nnscape_model::vector::{dot, norm};
 
 pub use nnscape_model::{
-    hessian_index, sorted_symmetric_eigen, EigenError, SortedEigen, DEFAULT_EIGENVALUE_CUTOFF,
+    hessian_index, sorted_symmetric_eigen, symmetric_eigen, EigenError, SortedEigen,
+    DEFAULT_EIGENVALUE_CUTOFF,
 };
 
 /// How the lowest Hessian eigenpairs are obtained.
@@ -27,10 +28,6 @@ pub enum EigenMethod {
 pub struct EigenParams {
     /// Exact or Lanczos.
     pub method: EigenMethod,
-    /// Convergence threshold of the dense QR iteration (nalgebra `eps`).
-    pub exact_eps: f64,
-    /// Bound on the dense QR sweeps, so a pathological matrix fails instead of hanging.
-    pub exact_max_iterations: usize,
     /// Largest Krylov basis before a restart (capped at the dimension).
     pub lanczos_max_basis: usize,
     /// Number of restarts before giving up.
@@ -44,8 +41,6 @@ impl Default for EigenParams {
     fn default() -> Self {
         Self {
             method: EigenMethod::Exact,
-            exact_eps: f64::EPSILON,
-            exact_max_iterations: 10_000,
             lanczos_max_basis: 60,
             lanczos_max_restarts: 50,
             lanczos_tolerance: 1e-9,
@@ -57,12 +52,11 @@ impl Default for EigenParams {
 pub fn hessian_eigen<O: HessianObjective + ?Sized>(
     obj: &mut O,
     x: &[f64],
-    params: &EigenParams,
 ) -> Result<SortedEigen, EigenError> {
     let n = obj.dim();
     let mut h = DMatrix::zeros(n, n);
     obj.hessian(x, &mut h);
-    sorted_symmetric_eigen(h, params.exact_eps, params.exact_max_iterations)
+    symmetric_eigen(h)
 }
 
 /// The `k` lowest Hessian eigenpairs at `x` by the method chosen in `params`. `start` is an
@@ -76,7 +70,7 @@ pub fn lowest_eigenpairs<O: HessianObjective + ?Sized>(
 ) -> Result<SortedEigen, EigenError> {
     match params.method {
         EigenMethod::Exact => {
-            let full = hessian_eigen(obj, x, params)?;
+            let full = hessian_eigen(obj, x)?;
             let k = k.min(full.eigenvalues.len());
             Ok(SortedEigen {
                 eigenvalues: full.eigenvalues[..k].to_vec(),
@@ -190,7 +184,7 @@ pub fn lanczos_lowest<O: HessianObjective + ?Sized>(
                 t[(j, i)] = v;
             }
         }
-        let te = sorted_symmetric_eigen(t, params.exact_eps, params.exact_max_iterations)?;
+        let te = symmetric_eigen(t)?;
         let combine = |vs: &[Vec<f64>], c: usize| {
             let mut y = vec![0.0; n];
             for (i, v) in vs.iter().enumerate() {

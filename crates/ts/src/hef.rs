@@ -3,16 +3,14 @@
 //! finish with a Newton polish.
 
 use nalgebra::DMatrix;
+use nnscape_model::symmetric_eigen;
+use nnscape_model::vector::{dot, norm, rms};
 use nnscape_optim::{
     newton_polish, HessianObjective, Lbfgs, LbfgsParams, NewtonParams, Objective, OptimError,
-    Termination,
+    Termination, Tolerances,
 };
 
-use crate::align::{dot, norm, rms};
-use crate::eigen::{
-    hessian_index, lowest_eigenpair, lowest_eigenpairs, EigenError, EigenMethod, EigenParams,
-    DEFAULT_EIGENVALUE_CUTOFF,
-};
+use crate::eigen::{lowest_eigenpair, lowest_eigenpairs, EigenError, EigenMethod, EigenParams};
 
 /// Parameters of [`find_transition_state`].
 #[derive(Debug, Clone, serde::Serialize)]
@@ -41,8 +39,6 @@ pub struct HefParams {
     pub newton: NewtonParams,
     /// Eigen-solver settings.
     pub eigen: EigenParams,
-    /// Zero-mode cut-off for counting negative eigenvalues (PATHSAMPLE `EVCUT` 1e-7).
-    pub eigenvalue_cutoff: f64,
     /// Give up ([`TsFailure::ClimbLimit`]) after this many hybrid cycles without ever having met
     /// negative curvature: the search is climbing a wall with no saddle. 100, measured on XOR
     /// (N_h 2-4, lambda 1e-2..1e-4, single-ended from 3-6 minima each, 2k starts): searches
@@ -72,7 +68,6 @@ impl Default for HefParams {
             newton_switch_rms: 1e-4,
             newton: NewtonParams::default(),
             eigen: EigenParams::default(),
-            eigenvalue_cutoff: DEFAULT_EIGENVALUE_CUTOFF,
             max_convex_cycles: 100,
             max_energy_rise: f64::INFINITY,
         }
@@ -166,6 +161,7 @@ pub(crate) fn check_index_one<O: HessianObjective + ?Sized>(
     x: &[f64],
     start: Option<&[f64]>,
     params: &HefParams,
+    tolerances: &Tolerances,
 ) -> Result<(f64, Vec<f64>), TsFailure> {
     // Exact gives the full spectrum; Lanczos the two lowest, which decide "exactly one".
     let k = match params.eigen.method {
@@ -173,7 +169,7 @@ pub(crate) fn check_index_one<O: HessianObjective + ?Sized>(
         EigenMethod::Lanczos => 2,
     };
     let eig = lowest_eigenpairs(obj, x, k, start, &params.eigen)?;
-    match hessian_index(&eig.eigenvalues, params.eigenvalue_cutoff) {
+    match tolerances.index(&eig.eigenvalues) {
         1 => Ok((eig.eigenvalues[0], eig.vector(0))),
         0 => Err(TsFailure::NoNegativeEigenvalue),
         index => Err(TsFailure::TooManyNegativeEigenvalues { index }),
@@ -194,11 +190,7 @@ fn follow_mode<O: HessianObjective + ?Sized>(
             let mut h = DMatrix::zeros(n, n);
             obj.hessian(x, &mut h);
             let h = (&h + h.transpose()) * 0.5;
-            let e = crate::eigen::sorted_symmetric_eigen(
-                h,
-                params.exact_eps,
-                params.exact_max_iterations,
-            )?;
+            let e = symmetric_eigen(h)?;
             let best = (0..n)
                 .max_by(|&a, &b| {
                     let overlap = |c: usize| {
@@ -230,14 +222,17 @@ fn follow_mode<O: HessianObjective + ?Sized>(
 /// `initial_direction`: while the Hessian has no negative eigenvalue (e.g. starting at a
 /// minimum) the search follows the eigenvector closest to this direction instead of the
 /// lowest (mode following; with Lanczos the direction itself), climbing away from `x0`.
+///
+/// Negative curvature and the final index are judged with `tolerances.eigenvalue_cutoff`.
 pub fn find_transition_state<O: HessianObjective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     initial_direction: Option<&[f64]>,
     params: &HefParams,
+    tolerances: &Tolerances,
 ) -> Result<TransitionState, TsFailure> {
     let n = obj.dim();
-    let cutoff = params.eigenvalue_cutoff;
+    let cutoff = tolerances.eigenvalue_cutoff;
     let mut x = x0.to_vec();
     let mut g = vec![0.0; n];
     let mut g_trial = vec![0.0; n];
@@ -318,7 +313,8 @@ pub fn find_transition_state<O: HessianObjective + ?Sized>(
             if res.termination == Termination::Converged
                 && res.rms_gradient <= params.rms_gradient_tolerance
             {
-                let (eigenvalue, eigenvector) = check_index_one(obj, &res.x, Some(&v), params)?;
+                let (eigenvalue, eigenvector) =
+                    check_index_one(obj, &res.x, Some(&v), params, tolerances)?;
                 return Ok(TransitionState {
                     x: res.x,
                     energy: res.energy,

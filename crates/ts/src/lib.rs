@@ -3,13 +3,14 @@
 //! (Trygubenko and Wales 2004), verification of saddles by push-off and minimisation, single-ended
 //! searches and the double-ended connection algorithm (Carr, Trygubenko and Wales 2005), as in
 //! OPTIM and pele. Everything is generic over nnscape-optim's `Objective`/`HessianObjective`
-//! traits and over an [`Alignment`] hook for symmetries; this crate may depend on nnscape-optim
+//! traits and, for deduplication, over a [`System`] (the potential, its [`Alignment`] and the
+//! landscape's [`Tolerances`], all defined in nnscape-optim); this crate may depend on nnscape-optim
 //! and nnscape-model, never on landscape/analysis/cli.
 //!
 //! ```
 //! use nalgebra::DMatrix;
 //! use nnscape_optim::{HessianObjective, Objective};
-//! use nnscape_ts::{find_transition_state, HefParams};
+//! use nnscape_ts::{find_transition_state, HefParams, Tolerances};
 //!
 //! /// (x^2 - 1)^2 + y^2: minima at (+-1, 0), saddle at the origin.
 //! struct DoubleWell;
@@ -31,20 +32,18 @@
 //!     }
 //! }
 //!
-//! let ts = find_transition_state(&mut DoubleWell, &[0.3, 0.2], None, &HefParams::default()).unwrap();
+//! let tol = Tolerances::default();
+//! let ts = find_transition_state(&mut DoubleWell, &[0.3, 0.2], None, &HefParams::default(), &tol).unwrap();
 //! assert!(ts.x[0].abs() < 1e-10 && ts.x[1].abs() < 1e-10);
 //! assert!((ts.energy - 1.0).abs() < 1e-12 && (ts.eigenvalue + 4.0).abs() < 1e-8);
 //! ```
 
-pub mod align;
 pub mod connect;
 pub mod dneb;
 pub mod eigen;
 pub mod hef;
-pub mod network;
 pub mod verify;
 
-pub use align::{euclidean, Alignment, NoSymmetry};
 pub use connect::{
     connect, single_ended, single_ended_all, single_ended_paths, ConnectParams, ConnectResult,
     SingleEndedParams, SingleEndedResult, TsDatabase, TsEdge,
@@ -56,8 +55,8 @@ pub use eigen::{
     DEFAULT_EIGENVALUE_CUTOFF,
 };
 pub use hef::{find_transition_state, HefParams, TransitionState, TsFailure};
-pub use network::NetworkAlignment;
+pub use nnscape_optim::{euclidean, Alignment, NetworkAlignment, NoSymmetry, System, Tolerances};
 pub use verify::{
-    minimise_to_minimum, push_off_and_minimise, same_point, verify_candidate, MinimumFound, Path,
-    VerifyError, VerifyParams, VerifyStats,
+    minimise_to_minimum, push_off_and_minimise, verify_candidate, MinimumFound, Path, VerifyError,
+    VerifyParams, VerifyStats,
 };

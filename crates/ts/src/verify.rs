@@ -2,17 +2,17 @@
 //! index 1, push off along both signs of the reaction coordinate and minimise each side.
 
 use nnscape_optim::{
-    push_off, verified_minimum, HessianObjective, Lbfgs, LbfgsParams, MinimumParams, OptimError,
+    push_off, verified_minimum, Alignment, HessianObjective, Lbfgs, LbfgsParams, Minimum,
+    MinimumParams, OptimError, System,
 };
 
-use crate::align::Alignment;
 use crate::eigen::EigenError;
 use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 
 /// Parameters of verification and of the minimisations that follow a push-off.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyParams {
-    /// Eigenvector-following settings (also supplies the eigen-solver and the zero-mode cut-off).
+    /// Eigenvector-following settings (also supplies the eigen-solver).
     pub hef: HefParams,
     /// First push-off length along the reaction coordinate. Small (OPTIM's `PUSHOFF` is
     /// 0.2 for networks) so that the push-off stays on the steepest-descent path of its side;
@@ -30,10 +30,6 @@ pub struct VerifyParams {
     /// The Hessian check, saddle escape and Newton polish of each quench
     /// ([`nnscape_optim::verified_minimum`], the one implementation shared with basin-hopping).
     pub minimum: MinimumParams,
-    /// Same point when `|E_a - E_b| <= energy_tolerance * max(1, |E|)` ...
-    pub energy_tolerance: f64,
-    /// ... and the aligned distance is below this.
-    pub distance_tolerance: f64,
 }
 
 impl Default for VerifyParams {
@@ -50,24 +46,13 @@ impl Default for VerifyParams {
                 ..LbfgsParams::default()
             },
             minimum: MinimumParams::default(),
-            energy_tolerance: 1e-7,
-            distance_tolerance: 1e-3,
         }
     }
 }
 
-/// A verified minimum.
-#[derive(Debug, Clone)]
-pub struct MinimumFound {
-    /// Coordinates.
-    pub x: Vec<f64>,
-    /// Energy.
-    pub energy: f64,
-    /// RMS gradient after the Newton polish.
-    pub rms_gradient: f64,
-    /// Hessian eigenvalues, ascending; none below the cut-off.
-    pub eigenvalues: Vec<f64>,
-}
+/// A verified minimum: nnscape-optim's [`Minimum`] (one type for a Hessian-checked minimum in
+/// every crate).
+pub type MinimumFound = Minimum;
 
 /// A verified transition state with the minima on either side.
 #[derive(Debug, Clone)]
@@ -144,52 +129,36 @@ impl VerifyStats {
     }
 }
 
-/// Same stationary point: energies within `energy_tol * max(1, |E|)` and aligned distance
-/// below `dist_tol`.
-pub fn same_point<A: Alignment + ?Sized>(
-    align: &A,
-    xa: &[f64],
-    ea: f64,
-    xb: &[f64],
-    eb: f64,
-    energy_tol: f64,
-    dist_tol: f64,
-) -> bool {
-    (ea - eb).abs() <= energy_tol * ea.abs().max(eb.abs()).max(1.0)
-        && align.align(xa, xb).0 < dist_tol
-}
-
 /// Quench from `x0` to a Hessian-verified, polished minimum with
 /// [`nnscape_optim::verified_minimum`] (L-BFGS with `params.lbfgs`, Newton polish, push-off from
 /// any saddle the quench stops on), so a saddle is never reported as a minimum.
-pub fn minimise_to_minimum<O: HessianObjective + ?Sized>(
-    obj: &mut O,
+pub fn minimise_to_minimum<O: HessianObjective, A>(
+    sys: &mut System<O, A>,
     x0: &[f64],
     params: &VerifyParams,
-) -> Result<MinimumFound, VerifyError> {
+) -> Result<Minimum, VerifyError> {
     params.minimum.validate()?;
     let mut lbfgs = Lbfgs::new(params.lbfgs.clone())?;
-    let m = verified_minimum(obj, x0, &mut lbfgs, &params.minimum)
-        .map_err(|_| VerifyError::MinimisationFailed)?;
-    Ok(MinimumFound {
-        x: m.x,
-        energy: m.energy,
-        rms_gradient: m.rms_gradient,
-        eigenvalues: m.eigenvalues,
-    })
+    verified_minimum(
+        &mut sys.potential,
+        x0,
+        &mut lbfgs,
+        &params.minimum,
+        &sys.tolerances,
+    )
+    .map_err(|_| VerifyError::MinimisationFailed)
 }
 
 /// Push off a verified transition state along `-v` and `+v` and minimise both sides.
-pub fn push_off_and_minimise<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
-    obj: &mut O,
+pub fn push_off_and_minimise<O: HessianObjective, A: Alignment>(
+    sys: &mut System<O, A>,
     ts: TransitionState,
-    align: &A,
     params: &VerifyParams,
 ) -> Result<Path, VerifyError> {
     let mut sides = Vec::with_capacity(2);
     for sign in [-1.0, 1.0] {
         let pushed = push_off(
-            obj,
+            &mut sys.potential,
             &ts.x,
             ts.energy,
             &ts.eigenvector,
@@ -201,19 +170,11 @@ pub fn push_off_and_minimise<O: HessianObjective + ?Sized, A: Alignment + ?Sized
         if !pushed.dropped {
             return Err(VerifyError::PushOffFailed);
         }
-        sides.push(minimise_to_minimum(obj, &pushed.x, params)?);
+        sides.push(minimise_to_minimum(sys, &pushed.x, params)?);
     }
     let plus = sides.pop().expect("two sides");
     let minus = sides.pop().expect("two sides");
-    let same_minimum = same_point(
-        align,
-        &minus.x,
-        minus.energy,
-        &plus.x,
-        plus.energy,
-        params.energy_tolerance,
-        params.distance_tolerance,
-    );
+    let same_minimum = sys.same_point(&minus.x, minus.energy, &plus.x, plus.energy);
     Ok(Path {
         ts,
         minus,
@@ -225,23 +186,24 @@ pub fn push_off_and_minimise<O: HessianObjective + ?Sized, A: Alignment + ?Sized
 /// Verify a candidate: refine by eigenvector-following from `x0` (optionally along
 /// `direction`), accept only index 1, then push off and minimise both sides. Outcomes are
 /// counted in `stats` (index-2+ candidates in `rejected_higher_index`).
-pub fn verify_candidate<O: HessianObjective + ?Sized, A: Alignment + ?Sized>(
-    obj: &mut O,
+pub fn verify_candidate<O: HessianObjective, A: Alignment>(
+    sys: &mut System<O, A>,
     x0: &[f64],
     direction: Option<&[f64]>,
-    align: &A,
     params: &VerifyParams,
     stats: &mut VerifyStats,
 ) -> Result<Path, VerifyError> {
     stats.candidates += 1;
-    let ts = match find_transition_state(obj, x0, direction, &params.hef) {
-        Ok(ts) => ts,
-        Err(e) => {
-            stats.count_failure(&e);
-            return Err(e.into());
-        }
-    };
-    match push_off_and_minimise(obj, ts, align, params) {
+    let tolerances = sys.tolerances;
+    let ts =
+        match find_transition_state(&mut sys.potential, x0, direction, &params.hef, &tolerances) {
+            Ok(ts) => ts,
+            Err(e) => {
+                stats.count_failure(&e);
+                return Err(e.into());
+            }
+        };
+    match push_off_and_minimise(sys, ts, params) {
         Ok(p) => {
             stats.accepted += 1;
             Ok(p)

@@ -4,6 +4,7 @@ mod common;
 
 use common::*;
 use nnscape_ts::*;
+use nnscape_ts::{NoSymmetry, System};
 
 fn dist(a: &[f64], b: &[f64]) -> f64 {
     euclidean(a, b)
@@ -21,8 +22,8 @@ fn literature_points_are_stationary_under_independent_newton() {
 fn dneb_and_hef_find_the_bc_saddle_and_its_minima() {
     let mut mb = MuellerBrown;
     let vp = VerifyParams::default();
-    let a = minimise_to_minimum(&mut mb, &MB_MIN_B, &vp).unwrap();
-    let b = minimise_to_minimum(&mut mb, &MB_MIN_C, &vp).unwrap();
+    let a = minimise_to_minimum(&mut System::new(&mut mb, NoSymmetry), &MB_MIN_B, &vp).unwrap();
+    let b = minimise_to_minimum(&mut System::new(&mut mb, NoSymmetry), &MB_MIN_C, &vp).unwrap();
     let band = dneb(&mut mb, &a.x, &b.x, &NoSymmetry, &DnebParams::default()).unwrap();
     assert!(band.images.len() >= 5 && band.images.len() <= 52);
     let top = &band.maxima[0];
@@ -34,10 +35,9 @@ fn dneb_and_hef_find_the_bc_saddle_and_its_minima() {
 
     let mut stats = VerifyStats::default();
     let path = verify_candidate(
-        &mut mb,
+        &mut System::new(&mut mb, &NoSymmetry),
         &top.x,
         Some(&top.tangent),
-        &NoSymmetry,
         &vp,
         &mut stats,
     )
@@ -78,8 +78,13 @@ fn dneb_and_hef_find_the_bc_saddle_and_its_minima() {
 fn single_ended_search_from_a_minimum_finds_the_bc_saddle() {
     let mut mb = MuellerBrown;
     let vp = VerifyParams::default();
-    let m = minimise_to_minimum(&mut mb, &MB_MIN_B, &vp).unwrap();
-    let found = single_ended(&mut mb, &m.x, 2, &NoSymmetry, &SingleEndedParams::default());
+    let m = minimise_to_minimum(&mut System::new(&mut mb, NoSymmetry), &MB_MIN_B, &vp).unwrap();
+    let found = single_ended(
+        &mut System::new(&mut mb, &NoSymmetry),
+        &m.x,
+        2,
+        &SingleEndedParams::default(),
+    );
     assert!(!found.is_empty());
     let reference = newton_2d(MuellerBrown::all, MB_TS_BC);
     assert!(
@@ -96,10 +101,9 @@ fn single_ended_search_from_a_minimum_finds_the_bc_saddle() {
 fn connect_the_two_deepest_minima_through_the_intermediate() {
     let mut mb = MuellerBrown;
     let r = connect(
-        &mut mb,
+        &mut System::new(&mut mb, &NoSymmetry),
         &MB_MIN_A,
         &MB_MIN_B,
-        &NoSymmetry,
         &ConnectParams::default(),
     )
     .unwrap();
@@ -132,8 +136,14 @@ fn matrix_free_lanczos_gives_the_same_saddle_and_minima() {
     let mut vp = VerifyParams::default();
     vp.hef.eigen.method = EigenMethod::Lanczos;
     let mut stats = VerifyStats::default();
-    let path =
-        verify_candidate(&mut mb, &[0.25, 0.25], None, &NoSymmetry, &vp, &mut stats).unwrap();
+    let path = verify_candidate(
+        &mut System::new(&mut mb, &NoSymmetry),
+        &[0.25, 0.25],
+        None,
+        &vp,
+        &mut stats,
+    )
+    .unwrap();
     assert!(dist(&path.ts.x, &newton_2d(MuellerBrown::all, MB_TS_BC)) < 1e-8);
     let mins = [&path.minus.x, &path.plus.x];
     for m in [MB_MIN_B, MB_MIN_C] {
@@ -141,10 +151,9 @@ fn matrix_free_lanczos_gives_the_same_saddle_and_minima() {
         assert!(mins.iter().any(|x| dist(x, &r) < 1e-8));
     }
     let found = single_ended(
-        &mut mb,
+        &mut System::new(&mut mb, &NoSymmetry),
         &path.plus.x,
         2,
-        &NoSymmetry,
         &SingleEndedParams {
             verify: vp,
             ..Default::default()

@@ -4,13 +4,21 @@ mod common;
 
 use common::*;
 use nnscape_ts::*;
+use nnscape_ts::{NoSymmetry, System, Tolerances};
 
 #[test]
 fn double_well_saddle_is_the_origin_exactly() {
     for method in [EigenMethod::Exact, EigenMethod::Lanczos] {
         let mut p = HefParams::default();
         p.eigen.method = method;
-        let ts = find_transition_state(&mut DoubleWell, &[0.4, -0.3], None, &p).unwrap();
+        let ts = find_transition_state(
+            &mut DoubleWell,
+            &[0.4, -0.3],
+            None,
+            &p,
+            &Tolerances::default(),
+        )
+        .unwrap();
         assert!(ts.x[0].abs() < 1e-12 && ts.x[1].abs() < 1e-12, "{:?}", ts.x);
         assert!((ts.energy - 1.0).abs() < 1e-14);
         assert!((ts.eigenvalue + 4.0).abs() < 1e-9);
@@ -33,10 +41,9 @@ fn double_well_dneb_and_verification() {
     let mut stats = VerifyStats::default();
     let c = &band.maxima[0];
     let path = verify_candidate(
-        &mut dw,
+        &mut System::new(&mut dw, &NoSymmetry),
         &c.x,
         Some(&c.tangent),
-        &NoSymmetry,
         &VerifyParams::default(),
         &mut stats,
     )
@@ -59,11 +66,19 @@ fn hef_from_near_a_minimum_climbs_to_a_saddle() {
         &[0.95, 0.02],
         Some(&[-1.0, 0.0]),
         &HefParams::default(),
+        &Tolerances::default(),
     )
     .unwrap();
     assert!(ts.x.iter().all(|v| v.abs() < 1e-12), "{:?}", ts.x);
     let mut mb = MuellerBrown;
-    let ts = find_transition_state(&mut mb, &[0.61, 0.04], None, &HefParams::default()).unwrap();
+    let ts = find_transition_state(
+        &mut mb,
+        &[0.61, 0.04],
+        None,
+        &HefParams::default(),
+        &Tolerances::default(),
+    )
+    .unwrap();
     assert!(ts.rms_gradient <= 1e-10 && ts.eigenvalue < 0.0);
     // The lowest mode at minimum B leads to the B-C saddle.
     let reference = newton_2d(MuellerBrown::all, MB_TS_BC);
@@ -79,10 +94,9 @@ fn hef_from_near_a_minimum_climbs_to_a_saddle() {
 fn index_two_point_is_rejected_and_counted() {
     let mut stats = VerifyStats::default();
     let r = verify_candidate(
-        &mut EggBox,
+        &mut System::new(&mut EggBox, &NoSymmetry),
         &[1e-6, -2e-6],
         None,
-        &NoSymmetry,
         &VerifyParams::default(),
         &mut stats,
     );
@@ -99,7 +113,12 @@ fn index_two_point_is_rejected_and_counted() {
 fn quench_from_a_saddle_never_reports_the_saddle() {
     // Starting exactly on the double-well saddle: the quench sits there, the Hessian check
     // sees the negative mode, and the escape finds a true minimum.
-    let m = minimise_to_minimum(&mut DoubleWell, &[0.0, 0.0], &VerifyParams::default()).unwrap();
+    let m = minimise_to_minimum(
+        &mut System::new(&mut DoubleWell, NoSymmetry),
+        &[0.0, 0.0],
+        &VerifyParams::default(),
+    )
+    .unwrap();
     assert!((m.x[0].abs() - 1.0).abs() < 1e-10 && m.energy.abs() < 1e-18);
     assert!(m.eigenvalues.iter().all(|&l| l > 0.0));
 }
@@ -174,10 +193,9 @@ fn rotated_well_in_ten_dimensions_exact_and_lanczos() {
         // The outward direction climbs the quartic wall for ever; do not spend 1000 cycles.
         vp.hef.max_iterations = 200;
         let found = single_ended(
-            &mut f,
+            &mut System::new(&mut f, &NoSymmetry),
             &minimum,
             1,
-            &NoSymmetry,
             &SingleEndedParams {
                 verify: vp.clone(),
                 ..Default::default()
@@ -192,7 +210,14 @@ fn rotated_well_in_ten_dimensions_exact_and_lanczos() {
         );
         assert!((ts.eigenvalue + 4.0).abs() < 1e-8);
         let mut stats = VerifyStats::default();
-        let path = verify_candidate(&mut f, &ts.x, None, &NoSymmetry, &vp, &mut stats).unwrap();
+        let path = verify_candidate(
+            &mut System::new(&mut f, &NoSymmetry),
+            &ts.x,
+            None,
+            &vp,
+            &mut stats,
+        )
+        .unwrap();
         let m = [&path.minus.x, &path.plus.x];
         assert!(m.iter().any(|x| euclidean(x, &minimum) < 1e-9));
         let neg: Vec<f64> = minimum.iter().map(|v| -v).collect();
@@ -203,7 +228,19 @@ fn rotated_well_in_ten_dimensions_exact_and_lanczos() {
 #[test]
 fn hef_started_exactly_at_a_minimum_still_climbs() {
     let mut mb = MuellerBrown;
-    let m = minimise_to_minimum(&mut mb, &MB_MIN_C, &VerifyParams::default()).unwrap();
-    let ts = find_transition_state(&mut mb, &m.x, None, &HefParams::default()).unwrap();
+    let m = minimise_to_minimum(
+        &mut System::new(&mut mb, NoSymmetry),
+        &MB_MIN_C,
+        &VerifyParams::default(),
+    )
+    .unwrap();
+    let ts = find_transition_state(
+        &mut mb,
+        &m.x,
+        None,
+        &HefParams::default(),
+        &Tolerances::default(),
+    )
+    .unwrap();
     assert!(ts.rms_gradient <= 1e-10 && ts.eigenvalue < 0.0 && ts.energy > m.energy);
 }

@@ -2,6 +2,7 @@
 
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_ts::*;
+use nnscape_ts::{NoSymmetry, System, Tolerances};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -22,18 +23,11 @@ fn minima(loss: &mut Loss, net: Network, starts: usize, seed: u64) -> Vec<Minimu
         let x0: Vec<f64> = (0..net.n_params())
             .map(|_| rng.random_range(-3.0..3.0))
             .collect();
-        let m = minimise_to_minimum(loss, &x0, &vp).unwrap();
-        if !out.iter().any(|o| {
-            same_point(
-                &al,
-                &o.x,
-                o.energy,
-                &m.x,
-                m.energy,
-                vp.energy_tolerance,
-                vp.distance_tolerance,
-            )
-        }) {
+        let m = minimise_to_minimum(&mut System::new(&mut *loss, NoSymmetry), &x0, &vp).unwrap();
+        if !out
+            .iter()
+            .any(|o| Tolerances::default().same_point(&al, &o.x, o.energy, &m.x, m.energy))
+        {
             out.push(m);
         }
     }
@@ -119,7 +113,7 @@ fn xor_single_ended_and_connect() {
         assert_true_minimum(&mut loss, m);
     }
     let sp = SingleEndedParams::default();
-    let db = single_ended_all(&loss, mins.clone(), 3, &al, &sp);
+    let db = single_ended_all(&System::new(loss.clone(), &al), mins.clone(), 3, &sp);
     let proper: Vec<&TsEdge> = db
         .transition_states
         .iter()
@@ -161,7 +155,13 @@ fn xor_single_ended_and_connect() {
         max_attempts: 6,
         ..ConnectParams::default()
     };
-    let r = connect(&mut loss, &mins[0].x, &mins[1].x, &al, &cp).unwrap();
+    let r = connect(
+        &mut System::new(&mut loss, &al),
+        &mins[0].x,
+        &mins[1].x,
+        &cp,
+    )
+    .unwrap();
     assert_eq!(
         r.stats.candidates,
         r.stats.accepted
@@ -203,7 +203,12 @@ fn same_minimum_paths_are_flagged() {
     let (net, mut loss) = xor_loss(2, 1e-3);
     let al = NetworkAlignment::new(net);
     let mins = minima(&mut loss, net, 6, 1);
-    let db = single_ended_all(&loss, mins, 4, &al, &SingleEndedParams::default());
+    let db = single_ended_all(
+        &System::new(loss.clone(), &al),
+        mins,
+        4,
+        &SingleEndedParams::default(),
+    );
     let same: Vec<&TsEdge> = db
         .transition_states
         .iter()
@@ -268,7 +273,14 @@ fn run_in_pool(
         .num_threads(threads)
         .build()
         .unwrap()
-        .install(|| single_ended_all(loss, mins.to_vec(), 2, al, &SingleEndedParams::default()))
+        .install(|| {
+            single_ended_all(
+                &System::new(loss.clone(), al),
+                mins.to_vec(),
+                2,
+                &SingleEndedParams::default(),
+            )
+        })
 }
 
 /// Same inputs give bitwise the same transition states and minima with 1 and 2 threads.

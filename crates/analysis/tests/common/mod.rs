@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use nnscape_landscape::{DedupSettings, LandscapeDb, LandscapeIdentity, StationaryPoint};
+use nnscape_landscape::{LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances};
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_ts::{
     minimise_to_minimum, single_ended_paths, NetworkAlignment, SingleEndedParams, VerifyParams,
 };
+use nnscape_ts::{NoSymmetry, System};
 
 pub const LAMBDA: f64 = 1e-3;
 
@@ -34,8 +35,7 @@ pub fn loss(n_hidden: usize) -> Loss {
 }
 
 pub fn open(path: &Path, loss: &Loss) -> LandscapeDb {
-    LandscapeDb::open_or_create(path, &LandscapeIdentity::of(loss), DedupSettings::default())
-        .unwrap()
+    LandscapeDb::open_or_create(path, &LandscapeIdentity::of(loss), Tolerances::default()).unwrap()
 }
 
 /// Minima from `n_starts` quenches plus the verified paths of single-ended searches from the
@@ -47,8 +47,8 @@ pub fn build_h2(path: &Path, n_starts: u64) -> LandscapeDb {
     let mut minima = Vec::new();
     for seed in 0..n_starts {
         let x0 = pseudo_random(12, seed, 3.0);
-        if let Ok(m) = minimise_to_minimum(&mut loss, &x0, &vp) {
-            let p = StationaryPoint::evaluate(&mut loss, &m.x, 1e-7).unwrap();
+        if let Ok(m) = minimise_to_minimum(&mut System::new(&mut loss, NoSymmetry), &x0, &vp) {
+            let p = StationaryPoint::evaluate(&mut loss, &m.x, &Tolerances::default()).unwrap();
             if p.hessian_index == 0 {
                 db.insert_minimum(&p).unwrap();
                 minima.push(m);
@@ -59,11 +59,14 @@ pub fn build_h2(path: &Path, n_starts: u64) -> LandscapeDb {
     let align = NetworkAlignment::new(*loss.network());
     let params = SingleEndedParams::default();
     for m in minima.iter().take(2) {
-        let res = single_ended_paths(&mut loss, &m.x, 6, &align, &params);
+        let res = single_ended_paths(&mut System::new(&mut loss, &align), &m.x, 6, &params);
         for path in res.paths {
-            let ts = StationaryPoint::evaluate(&mut loss, &path.ts.x, 1e-7).unwrap();
-            let a = StationaryPoint::evaluate(&mut loss, &path.minus.x, 1e-7).unwrap();
-            let b = StationaryPoint::evaluate(&mut loss, &path.plus.x, 1e-7).unwrap();
+            let ts =
+                StationaryPoint::evaluate(&mut loss, &path.ts.x, &Tolerances::default()).unwrap();
+            let a = StationaryPoint::evaluate(&mut loss, &path.minus.x, &Tolerances::default())
+                .unwrap();
+            let b =
+                StationaryPoint::evaluate(&mut loss, &path.plus.x, &Tolerances::default()).unwrap();
             if ts.hessian_index != 1 || a.hessian_index != 0 || b.hessian_index != 0 {
                 continue;
             }

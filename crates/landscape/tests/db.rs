@@ -23,7 +23,7 @@ fn a_minimum(loss: &mut Loss) -> StationaryPoint {
 fn minimum_from(loss: &mut Loss, start: &[f64]) -> StationaryPoint {
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let q = lbfgs.minimize(loss, start);
-    let p = polish_minimum(loss, &q.x, &mut lbfgs, &NewtonParams::default());
+    let p = polish_minimum(loss, &q.x, &mut lbfgs, &NewtonParams::default()).unwrap();
     let point = StationaryPoint::evaluate(loss, &p.x, &Tolerances::default()).unwrap();
     assert_eq!(point.hessian_index, 0, "{:?}", point.eigenvalues);
     assert!(point.rms_gradient <= 1e-10);

@@ -2,7 +2,7 @@
 //!
 //! A hidden node whose in-weights, bias and out-weights are all zero contributes nothing to the
 //! outputs (tanh(0) = 0) and nothing to the regulariser, and the loss is stationary with respect
-//! to its weights: dE/dw_o[i][j] = r_i h_j = 0, and dE/dw_h[j][k] = h'_j sum_i r_i w_o[i][j] x_k = 0.
+//! to its weights: `dE/dw_o[i][j] = r_i h_j = 0` and `dE/dw_h[j][k] = h'_j sum_i r_i w_o[i][j] x_k = 0`.
 //! So every stationary point of an N_h network stays stationary, at the same energy, in the
 //! N_h + 1 network when the extra node is all zero (its Hessian index may change; see the
 //! analysis crate).

@@ -8,16 +8,22 @@
 //! E(W) = -(1/N_data) sum_d ln p_c(x_d) + lambda * sum_m W_m^2
 //! ```
 //!
-//! Derivatives (per point, before the 1/N_data factor), with r_i = p_i - delta_ic,
-//! S_il = p_i delta_il - p_i p_l, h'_j = 1 - h_j^2, h''_j = -2 h_j h'_j and
-//! g_j = sum_i r_i w_o[i][j]:
+//! Derivatives (per point, before the 1/N_data factor):
 //!
-//! - dE/dw_o[i][j] = r_i h_j, dE/db_o[i] = r_i, dE/dw_h[j][k] = h'_j g_j x_k, dE/db_h[j] = h'_j g_j.
-//! - Hessian = J^T S J + sum_i r_i d2y_i, with J_l = dy_l/dW the output Jacobian (Gauss-Newton
-//!   part), and the only non-zero second derivatives of the outputs:
-//!   d2y_i/(dw_o[i][j] dw_h[j][k]) = h'_j x_k, d2y_i/(dw_o[i][j] db_h[j]) = h'_j,
-//!   d2y_i/(dw_h[j][k] dw_h[j][k']) = w_o[i][j] h''_j x_k x_k' (bias: x = 1).
-//! - The regulariser adds 2 lambda W to the gradient and 2 lambda to the Hessian diagonal.
+//! ```text
+//! r_i = p_i - delta_ic,  S_il = p_i delta_il - p_i p_l,  h'_j = 1 - h_j^2,
+//! h''_j = -2 h_j h'_j,   g_j = sum_i r_i w_o[i][j]
+//!
+//! dE/dw_o[i][j] = r_i h_j,  dE/db_o[i] = r_i,  dE/dw_h[j][k] = h'_j g_j x_k,  dE/db_h[j] = h'_j g_j
+//!
+//! Hessian = J^T S J + sum_i r_i d2y_i     (J_l = dy_l/dW, the output Jacobian: Gauss-Newton part)
+//! d2y_i/(dw_o[i][j] dw_h[j][k])  = h'_j x_k
+//! d2y_i/(dw_o[i][j] db_h[j])     = h'_j
+//! d2y_i/(dw_h[j][k] dw_h[j][k']) = w_o[i][j] h''_j x_k x_k'     (bias: x = 1)
+//! ```
+//!
+//! These are the only non-zero second derivatives of the outputs. The regulariser adds
+//! 2 lambda W to the gradient and 2 lambda to the Hessian diagonal.
 //!
 //! The Hessian-vector product is Pearlmutter's R-operator applied to the same expressions, so
 //! the Hessian is never formed.
@@ -450,7 +456,7 @@ impl Loss {
     /// Probability of `class` at inputs `x`, and its gradient with respect to the inputs written
     /// into `grad_x` (length N_in): the local sensitivity of the prediction to perturbed data.
     ///
-    /// dp_c/dx_k = p_c sum_i (delta_ic - p_i) sum_j w_o[i][j] h'_j w_h[j][k].
+    /// `dp_c/dx_k = p_c sum_i (delta_ic - p_i) sum_j w_o[i][j] h'_j w_h[j][k]`.
     pub fn class_probability_input_gradient(
         &mut self,
         w: &[f64],

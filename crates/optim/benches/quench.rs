@@ -57,7 +57,7 @@ fn polish(bencher: divan::Bencher, n_hidden: usize) {
     bencher.bench_local(|| {
         let (loss, lbfgs, i) = &mut *state.borrow_mut();
         *i = (*i + 1) % STARTS;
-        polish_minimum(loss, &quenched[*i], lbfgs, &newton)
+        polish_minimum(loss, &quenched[*i], lbfgs, &newton).unwrap()
     });
 }
 

@@ -5,28 +5,28 @@
 //! the path inside the basin it starts in: a step can neither climb back over the ridge nor jump
 //! across a neighbouring one.
 
-use crate::error::{check_count, check_positive};
+use crate::error::{check_count, check_dim, check_positive};
 use crate::{Lbfgs, LbfgsParams, MinimizeResult, Objective, OptimError};
 
-/// Settings of [`descend`]. Defaults: see [`DescentParams::default`].
+/// Settings of [`descend`]; each field's doc gives its default and its source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DescentParams {
-    /// Cap on the Euclidean length of one step.
+    /// Cap on the Euclidean length of one step. Default 0.02 (OPTIM `MAXSTEP` 0.01-0.02 for
+    /// pathway searches).
     pub max_step: f64,
-    /// Stop when the RMS gradient is below this.
+    /// Stop when the RMS gradient is below this. Default 1e-6 (GMIN `SLOPPYCONV`: the minimum
+    /// is identified here and polished afterwards).
     pub rms_gradient_tolerance: f64,
-    /// Largest number of steps.
+    /// Largest number of steps. Default 10,000: at 0.02 a step, a path of length 200 plus the
+    /// slow final approach.
     pub max_iterations: usize,
 }
 
 impl Default for DescentParams {
     fn default() -> Self {
         Self {
-            // OPTIM MAXSTEP 0.01-0.02 for pathway searches.
             max_step: 0.02,
-            // GMIN SLOPPYCONV 1e-6: the minimum is identified here and polished afterwards.
             rms_gradient_tolerance: 1e-6,
-            // At 0.02 per step this allows a path of length 200 plus the slow final approach.
             max_iterations: 10_000,
         }
     }
@@ -48,16 +48,15 @@ impl DescentParams {
 /// no energy rise accepted, so every accepted point is lower than the last and no step is longer
 /// than the cap. Returns the end point with the usual terminations.
 ///
-/// # Panics
-/// If `x0.len() != obj.dim()` or `params` fails [`DescentParams::validate`].
+/// # Errors
+/// `params` fails [`DescentParams::validate`], or `x0.len() != obj.dim()`.
 pub fn descend<O: Objective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     params: &DescentParams,
-) -> MinimizeResult {
-    if let Err(e) = params.validate() {
-        panic!("descend: {e}");
-    }
+) -> Result<MinimizeResult, OptimError> {
+    params.validate()?;
+    check_dim("x0", obj.dim(), x0.len())?;
     let lbfgs_params = LbfgsParams {
         max_step: params.max_step,
         rms_gradient_tolerance: params.rms_gradient_tolerance,
@@ -66,9 +65,5 @@ pub fn descend<O: Objective + ?Sized>(
         max_energy_rise: 0.0,
         ..LbfgsParams::default()
     };
-    let mut lbfgs = match Lbfgs::new(lbfgs_params) {
-        Ok(l) => l,
-        Err(e) => panic!("descend: {e}"),
-    };
-    lbfgs.minimize(obj, x0)
+    Ok(Lbfgs::new(lbfgs_params)?.minimize(obj, x0))
 }

@@ -69,7 +69,6 @@ pub(crate) fn check_count(name: &'static str, value: usize) -> Result<(), OptimE
 }
 
 /// `x0.len()` must equal the objective's dimension.
-#[cfg(feature = "lbfgsb")]
 pub(crate) fn check_dim(
     what: &'static str,
     expected: usize,

@@ -13,39 +13,39 @@ use nnscape_model::vector::{dot, rms};
 /// codes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LbfgsParams {
-    /// Number of correction pairs (s, y) kept, M.
+    /// Number of correction pairs (s, y) kept, M. Default 4 (GMIN/OPTIM and pele; Nocedal 1980
+    /// finds 3-7 enough).
     pub memory: usize,
     /// Diagonal initial inverse Hessian H0 used before the first update and after every memory
-    /// reset; afterwards H0 is rescaled each step to s.y / y.y.
+    /// reset; afterwards H0 is rescaled each step to s.y / y.y. Default 0.1 (GMIN/OPTIM `DGUESS`,
+    /// pele `H0`).
     pub initial_inverse_hessian: f64,
-    /// Cap on the Euclidean length of one step in parameter space.
+    /// Cap on the Euclidean length of one step in parameter space. Default 0.2, the upper end of
+    /// the 0.1-0.2 of GMIN and pele.
     pub max_step: f64,
     /// Largest energy rise (absolute) that still accepts a step; 0 demands strict descent.
+    /// Default 1e-4 (GMIN `MAXERISE`, pele `max_f_rise`).
     pub max_energy_rise: f64,
-    /// How often a rejected step is divided by 10 before the memory is reset.
+    /// How often a rejected step is divided by 10 before the memory is reset. Default 10 (GMIN
+    /// and pele `nredmax`).
     pub max_step_reductions: usize,
-    /// Converged when the RMS gradient |g| / sqrt(n) is below this.
+    /// Converged when the RMS gradient `|g| / sqrt(n)` is below this. Default 1e-6 (GMIN
+    /// `SLOPPYCONV`, the quench tolerance during basin-hopping).
     pub rms_gradient_tolerance: f64,
     /// Largest number of iterations (step attempts, including ones ending in a memory reset).
+    /// Default 10,000 (pele's `maxiter`).
     pub max_iterations: usize,
 }
 
 impl Default for LbfgsParams {
     fn default() -> Self {
         Self {
-            // M = 4: GMIN/OPTIM and pele; Nocedal (1980) finds 3-7 enough.
             memory: 4,
-            // H0 = 0.1 before the first update: GMIN/OPTIM DGUESS, pele H0.
             initial_inverse_hessian: 0.1,
-            // maxstep 0.2: upper end of the 0.1-0.2 range of GMIN and pele.
             max_step: 0.2,
-            // maxErise 1e-4: GMIN MAXERISE and pele max_f_rise.
             max_energy_rise: 1e-4,
-            // 10 reductions by a factor 10 before a reset: GMIN/pele nredmax.
             max_step_reductions: 10,
-            // 1e-6: GMIN SLOPPYCONV, the quench tolerance used during basin-hopping.
             rms_gradient_tolerance: 1e-6,
-            // 10 000: pele's default maxiter.
             max_iterations: 10_000,
         }
     }

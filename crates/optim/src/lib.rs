@@ -9,8 +9,8 @@
 //! ([`descend`]), generic over the [`Objective`] / [`HessianObjective`] traits. A [`System`]
 //! bundles a potential with its symmetries ([`Alignment`]) and the landscape's [`Tolerances`]
 //! (when two points are the same, the zero-mode cut-off): the one home of those rules for every
-//! crate above; [`System::network`] builds the one of a network loss. With the `lbfgsb` feature, [`minimize_lbfgsb`] wraps the L-BFGS-B code as an
-//! independent cross-check. Dependency rule: this crate may depend only on `nnscape-model` and
+//! crate above; [`System::network`] builds the one of a network loss. With the `lbfgsb` feature,
+//! `minimize_lbfgsb` wraps the L-BFGS-B code as an independent cross-check. Dependency rule: this crate may depend only on `nnscape-model` and
 //! general-purpose crates, never on the transition-state, landscape or analysis crates, which
 //! build on it.
 //!
@@ -58,6 +58,7 @@ mod fire;
 mod lbfgs;
 #[cfg(feature = "lbfgsb")]
 mod lbfgsb_backend;
+mod minima_set;
 mod minimum;
 mod network;
 mod newton;
@@ -66,7 +67,7 @@ mod system;
 
 pub use basin_hopping::{
     basin_hopping, basin_hopping_with, AdaptiveStep, BasinHoppingParams, BasinHoppingReport,
-    DistinctMinimum, Insertion, MinimaSet, Progress, Stop, StopReason,
+    DistinctMinimum, Progress, Stop, StopReason,
 };
 pub use descent::{descend, DescentParams};
 pub use error::OptimError;
@@ -74,6 +75,7 @@ pub use fire::{Fire, FireParams};
 pub use lbfgs::{Lbfgs, LbfgsParams, MinimizeResult, Termination};
 #[cfg(feature = "lbfgsb")]
 pub use lbfgsb_backend::minimize_lbfgsb;
+pub use minima_set::{Insertion, MinimaSet};
 pub use minimum::{push_off, verified_minimum, Minimum, MinimumFailure, MinimumParams, PushOff};
 pub use network::{NetworkAlignment, NetworkSystem};
 pub use newton::{newton_polish, polish_minimum, NewtonParams};

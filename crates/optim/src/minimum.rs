@@ -11,39 +11,42 @@
 use nalgebra::DMatrix;
 use nnscape_model::symmetric_eigen;
 
-use crate::error::{check_non_negative, check_positive};
+use crate::error::{check_dim, check_non_negative, check_positive};
 use crate::system::Tolerances;
 use crate::{
     polish_minimum, HessianObjective, Lbfgs, NewtonParams, Objective, OptimError, Termination,
 };
 
-/// Settings of [`verified_minimum`]. Defaults: see [`MinimumParams::default`].
+/// Settings of [`verified_minimum`]; each field's doc gives its default and its source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MinimumParams {
-    /// Largest number of push-offs from saddles before the point is given up.
+    /// Largest number of push-offs from saddles before the point is given up. Default 10
+    /// (bounded; on XOR one push-off almost always suffices). Zero reports any saddle as a
+    /// failure at once.
     pub max_escapes: usize,
-    /// First length of the push along the negative-curvature eigenvector.
+    /// First length of the push along the negative-curvature eigenvector. Default 0.1, half of
+    /// OPTIM's `PUSHOFF` 0.2 for transition states; it doubles as needed.
     pub push: f64,
     /// The push is doubled until the energy drops by `min_energy_drop`, up to this length.
+    /// Default 6.4: weights on this loss are of order 1-10, and a longer push leaves the
+    /// region of the saddle.
     pub max_push: f64,
-    /// Energy drop (relative to max(1, |E|)) that counts as "clearly down" after a push, so that the following
-    /// quench starts with a gradient that leads away from the saddle.
+    /// Energy drop (relative to `max(1, |E|)`) that counts as "clearly down" after a push, so
+    /// that the following quench starts with a gradient that leads away from the saddle.
+    /// Default 1e-6: far above rounding (1e-16 `|E|`) and the quench's own energy noise; the
+    /// quench only takes downhill steps, so it never climbs back over it.
     pub min_energy_drop: f64,
-    /// Newton polish of the result (tolerance: the reported RMS gradient).
+    /// Newton polish of the result (tolerance: the reported RMS gradient). Default:
+    /// [`NewtonParams::default`].
     pub newton: NewtonParams,
 }
 
 impl Default for MinimumParams {
     fn default() -> Self {
         Self {
-            // Bounded; on XOR one push-off almost always suffices.
             max_escapes: 10,
-            // OPTIM PUSHOFF is 0.2 for transition states; start at half of it, and double.
             push: 0.1,
-            // Weights on this loss are O(1-10); a longer push leaves the region of the saddle.
             max_push: 6.4,
-            // A drop of 1e-6 lies far above rounding (1e-16 |E|) and the quench's own energy
-            // noise, and the quench never climbs back over it (it only takes downhill steps).
             min_energy_drop: 1e-6,
             newton: NewtonParams::default(),
         }
@@ -169,14 +172,7 @@ pub fn verified_minimum<O: HessianObjective + ?Sized>(
     params.validate()?;
     tolerances.validate()?;
     let n = obj.dim();
-    if x0.len() != n {
-        return Err(OptimError::DimensionMismatch {
-            what: "x0",
-            expected: n,
-            found: x0.len(),
-        }
-        .into());
-    }
+    check_dim("x0", n, x0.len())?;
     let mut hess = DMatrix::zeros(n, n);
     let mut nfev = 0;
     let mut quench = lbfgs.minimize(obj, x0);
@@ -189,7 +185,7 @@ pub fn verified_minimum<O: HessianObjective + ?Sized>(
                 rms_gradient: quench.rms_gradient,
             });
         }
-        let polished = polish_minimum(obj, &quench.x, lbfgs, &params.newton);
+        let polished = polish_minimum(obj, &quench.x, lbfgs, &params.newton)?;
         nfev += polished.function_evaluations;
         if !polished.converged() {
             return Err(MinimumFailure::PolishNotConverged {

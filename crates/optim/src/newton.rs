@@ -7,7 +7,7 @@
 
 use nalgebra::{DMatrix, SymmetricEigen};
 
-use crate::error::{check_count, check_non_negative, check_positive};
+use crate::error::{check_count, check_dim, check_non_negative, check_positive};
 use crate::{HessianObjective, Lbfgs, MinimizeResult, OptimError, Termination};
 use nnscape_model::max_qr_sweeps;
 use nnscape_model::vector::rms;
@@ -21,35 +21,36 @@ const FALLBACK_RMS_TOLERANCE: f64 = 1e-9;
 /// rises in a row do not happen near a non-degenerate stationary point.
 const MAX_GRADIENT_RISES: usize = 3;
 
-/// Settings of [`newton_polish`]. Defaults: see [`NewtonParams::default`].
+/// Settings of [`newton_polish`]; each field's doc gives its default and its source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewtonParams {
-    /// Largest number of Newton steps.
+    /// Largest number of Newton steps. Default 20: a handful of quadratically convergent steps
+    /// suffice from RMS gradient 1e-6, and 20 leave room for a start outside the quadratic
+    /// region.
     pub max_iterations: usize,
-    /// Stop when the RMS gradient is at or below this.
+    /// Stop when the RMS gradient is at or below this. Default 1e-10: one decade tighter than
+    /// GMIN/OPTIM `CONVERGE`/`TIGHTCONV` 1e-9, so that polished points are unambiguous for
+    /// PATHSAMPLE-style deduplication.
     pub rms_gradient_tolerance: f64,
-    /// Modes with |eigenvalue| <= `eigenvalue_cutoff * max(1, max_i |eigenvalue_i|)` are left
-    /// out of the step: the cut-off is absolute for Hessians of norm up to 1 and relative to the
-    /// largest eigenvalue beyond. Zero modes (e.g. symmetry directions) must not be divided by.
-    pub eigenvalue_cutoff: f64,
-    /// Cap on the Euclidean length of one step.
+    /// Modes with `|eigenvalue| <= singular_mode_cutoff * max(1, max_i |eigenvalue_i|)` are
+    /// left out of the step (numerically singular directions must not be divided by): absolute
+    /// for Hessians of norm up to 1, relative to the largest eigenvalue beyond. Default 1e-12,
+    /// far below the landscape's zero-mode cut-off ([`Tolerances`](crate::Tolerances), 1e-7)
+    /// so that small genuine curvatures (2 lambda = 2e-5 for the softmax shift at
+    /// lambda = 1e-5) are kept. Not the index cut-off: that is the system's.
+    pub singular_mode_cutoff: f64,
+    /// Cap on the Euclidean length of one step. Default 0.1 (pele's tangent-space `maxstep`):
+    /// the polish starts close to the point; a longer step means the quadratic model is not to
+    /// be trusted.
     pub max_step: f64,
 }
 
 impl Default for NewtonParams {
     fn default() -> Self {
         Self {
-            // A handful of quadratically convergent steps suffices from RMS 1e-6; 20 leaves room
-            // for a start outside the quadratic region.
             max_iterations: 20,
-            // 1e-10: one decade tighter than GMIN/OPTIM CONVERGE/TIGHTCONV 1e-9, so that polished
-            // points are unambiguous for PATHSAMPLE-style deduplication.
             rms_gradient_tolerance: 1e-10,
-            // Well below PATHSAMPLE EVCUT (1e-7), so only numerically zero modes are dropped:
-            // small genuine curvatures (2 lambda ~ 2e-5 for the softmax shift) are kept.
-            eigenvalue_cutoff: 1e-12,
-            // pele's tangent-space maxstep 0.1: Newton polish starts close to the point, larger
-            // steps mean the start was not close and the quadratic model is not to be trusted.
+            singular_mode_cutoff: 1e-12,
             max_step: 0.1,
         }
     }
@@ -60,7 +61,7 @@ impl NewtonParams {
     pub fn validate(&self) -> Result<(), OptimError> {
         check_count("max_iterations", self.max_iterations)?;
         check_positive("rms_gradient_tolerance", self.rms_gradient_tolerance)?;
-        check_non_negative("eigenvalue_cutoff", self.eigenvalue_cutoff)?;
+        check_non_negative("singular_mode_cutoff", self.singular_mode_cutoff)?;
         check_positive("max_step", self.max_step)?;
         Ok(())
     }
@@ -71,7 +72,7 @@ impl NewtonParams {
 /// Each step is `-sum_i v_i (v_i . g) / lambda_i` over the eigenpairs of the exact Hessian
 /// (nalgebra `SymmetricEigen::try_new` with a bounded number of sweeps), with the actual signed
 /// eigenvalues: near a saddle it converges to the saddle, so the transition-state code uses it
-/// too. Modes below the cut-off (see [`NewtonParams::eigenvalue_cutoff`]) are skipped and the
+/// too. Modes below the cut-off (see [`NewtonParams::singular_mode_cutoff`]) are skipped and the
 /// step is capped at `max_step`. No energy check is made, since the energy rises towards a saddle.
 ///
 /// Terminations: `Converged` when RMS gradient <= tolerance; `MaxIterations`;
@@ -79,24 +80,16 @@ impl NewtonParams {
 /// when the RMS gradient grew three steps in a row or the eigensolver did not converge. The
 /// returned point is the one with the smallest RMS gradient seen.
 ///
-/// # Panics
-/// If `x0.len() != obj.dim()` or `params` fails [`NewtonParams::validate`].
+/// # Errors
+/// `params` fails [`NewtonParams::validate`], or `x0.len() != obj.dim()`.
 pub fn newton_polish<O: HessianObjective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     params: &NewtonParams,
-) -> MinimizeResult {
-    if let Err(e) = params.validate() {
-        panic!("newton_polish: {e}");
-    }
+) -> Result<MinimizeResult, OptimError> {
+    params.validate()?;
     let n = obj.dim();
-    assert_eq!(
-        x0.len(),
-        n,
-        "newton_polish: x0 has length {} but the objective has dimension {}",
-        x0.len(),
-        n
-    );
+    check_dim("x0", n, x0.len())?;
 
     let mut x = x0.to_vec();
     let mut g = vec![0.0; n];
@@ -109,14 +102,14 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
     let mut energy = obj.energy_gradient(&x, &mut g);
     let mut current_rms = rms(&g);
     if !energy.is_finite() || !current_rms.is_finite() {
-        return MinimizeResult {
+        return Ok(MinimizeResult {
             x,
             energy,
             rms_gradient: current_rms,
             iterations: 0,
             function_evaluations: nfev,
             termination: Termination::NonFiniteEnergy,
-        };
+        });
     }
     let mut best = (x.clone(), energy, current_rms);
     let mut rises = 0usize;
@@ -141,7 +134,7 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
             break Termination::LineSearchFailure;
         };
         let largest = eig.eigenvalues.iter().fold(0.0f64, |a, l| a.max(l.abs()));
-        let threshold = params.eigenvalue_cutoff * largest.max(1.0);
+        let threshold = params.singular_mode_cutoff * largest.max(1.0);
 
         step.iter_mut().for_each(|s| *s = 0.0);
         for (i, &lambda) in eig.eigenvalues.iter().enumerate() {
@@ -187,14 +180,14 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
     };
 
     let (x, energy, rms_gradient) = best;
-    MinimizeResult {
+    Ok(MinimizeResult {
         x,
         energy,
         rms_gradient,
         iterations,
         function_evaluations: nfev,
         termination,
-    }
+    })
 }
 
 /// Takes a minimum from a quench tolerance (RMS gradient ~1e-6) to a tight one (goal: <= 1e-10,
@@ -210,17 +203,17 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
 /// Meant for points already near a minimum: Newton goes to the nearest stationary point, so
 /// started near a saddle it would polish the saddle.
 ///
-/// # Panics
+/// # Errors
 /// As [`newton_polish`].
 pub fn polish_minimum<O: HessianObjective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     lbfgs: &mut Lbfgs,
     newton: &NewtonParams,
-) -> MinimizeResult {
-    let first = newton_polish(obj, x0, newton);
+) -> Result<MinimizeResult, OptimError> {
+    let first = newton_polish(obj, x0, newton)?;
     if first.converged() {
-        return first;
+        return Ok(first);
     }
     let e0 = obj.energy(x0);
     let start: &[f64] = if first.energy.is_finite() && (first.energy <= e0 || !e0.is_finite()) {
@@ -230,7 +223,7 @@ pub fn polish_minimum<O: HessianObjective + ?Sized>(
     };
     let tol = FALLBACK_RMS_TOLERANCE.min(lbfgs.params().rms_gradient_tolerance);
     let quench = lbfgs.minimize_with_tolerance(obj, start, tol);
-    let second = newton_polish(obj, &quench.x, newton);
+    let second = newton_polish(obj, &quench.x, newton)?;
 
     let iterations = first.iterations + quench.iterations + second.iterations;
     let function_evaluations =
@@ -249,5 +242,5 @@ pub fn polish_minimum<O: HessianObjective + ?Sized>(
     }
     result.iterations = iterations;
     result.function_evaluations = function_evaluations;
-    result
+    Ok(result)
 }

@@ -8,7 +8,7 @@ use nnscape_optim::{descend, DescentParams, OptimError, Termination};
 fn double_well_drains_to_the_minimum_on_each_side() {
     for side in [1.0, -1.0] {
         let start = [side * 1e-3, 2e-3];
-        let r = descend(&mut DoubleWell, &start, &DescentParams::default());
+        let r = descend(&mut DoubleWell, &start, &DescentParams::default()).unwrap();
         assert_eq!(r.termination, Termination::Converged, "{r:?}");
         assert!(r.rms_gradient < 1e-6);
         assert!(
@@ -29,7 +29,8 @@ fn corrugated_surface_stays_in_the_neighbouring_well() {
             &mut Corrugated,
             &[ridge + offset, 0.3],
             &DescentParams::default(),
-        );
+        )
+        .unwrap();
         assert!(r.converged(), "{r:?}");
         assert!(max_abs_diff(&r.x, &[well, 0.0]) < 1e-6, "{:?}", r.x);
     }

@@ -27,8 +27,8 @@ fn ours_and_lbfgsb_agree_on_xor() {
             theirs.termination
         );
         // Polish both so the comparison is not limited by either stopping rule.
-        let a = newton_polish(&mut loss, &ours.x, &NewtonParams::default());
-        let b = newton_polish(&mut loss, &theirs.x, &NewtonParams::default());
+        let a = newton_polish(&mut loss, &ours.x, &NewtonParams::default()).unwrap();
+        let b = newton_polish(&mut loss, &theirs.x, &NewtonParams::default()).unwrap();
         assert!(
             (a.energy - b.energy).abs() < 1e-8,
             "{} vs {}",

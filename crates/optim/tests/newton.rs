@@ -13,7 +13,7 @@ fn polishes_rosenbrock_2d_lbfgs_result_to_1e_10() {
         .unwrap()
         .minimize(&mut obj, &[-1.2, 1.0]);
     assert!(quench.converged() && quench.rms_gradient > 1e-10);
-    let r = newton_polish(&mut obj, &quench.x, &NewtonParams::default());
+    let r = newton_polish(&mut obj, &quench.x, &NewtonParams::default()).unwrap();
     assert_eq!(r.termination, Termination::Converged, "{r:?}");
     assert!(r.rms_gradient <= 1e-10);
     assert!(max_abs_diff(&r.x, &[1.0, 1.0]) < 1e-12, "{:?}", r.x);
@@ -31,7 +31,7 @@ fn polish_minimum_takes_50d_rosenbrock_from_1e_6_to_1e_10() {
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let quench = lbfgs.minimize(&mut obj, &rosenbrock_start(n));
     assert!(quench.converged());
-    let r = polish_minimum(&mut obj, &quench.x, &mut lbfgs, &NewtonParams::default());
+    let r = polish_minimum(&mut obj, &quench.x, &mut lbfgs, &NewtonParams::default()).unwrap();
     assert!(r.converged(), "{r:?}");
     assert!(r.rms_gradient <= 1e-10);
     assert!(max_abs_diff(&r.x, &vec![1.0; n]) < 1e-10);
@@ -49,7 +49,7 @@ fn polish_minimum_falls_back_when_newton_is_cut_short() {
         max_step: 0.01,
         ..NewtonParams::default()
     };
-    let r = polish_minimum(&mut obj, &[0.8, 0.7], &mut lbfgs, &newton);
+    let r = polish_minimum(&mut obj, &[0.8, 0.7], &mut lbfgs, &newton).unwrap();
     assert!(r.converged(), "{r:?}");
     assert!(r.rms_gradient <= 1e-10);
     assert!(max_abs_diff(&r.x, &[1.0, 1.0]) < 1e-9);
@@ -60,7 +60,7 @@ fn polish_minimum_falls_back_when_newton_is_cut_short() {
 fn converges_to_the_saddle_of_a_coupled_function() {
     let mut obj = CoupledSaddle;
     for start in [[1.1, -0.4], [0.95, -0.62], [1.02, -0.38]] {
-        let r = newton_polish(&mut obj, &start, &NewtonParams::default());
+        let r = newton_polish(&mut obj, &start, &NewtonParams::default()).unwrap();
         assert_eq!(
             r.termination,
             Termination::Converged,
@@ -78,7 +78,7 @@ fn max_iterations_is_reported() {
         max_iterations: 1,
         ..NewtonParams::default()
     };
-    let r = newton_polish(&mut Rosenbrock { n: 2 }, &[-1.2, 1.0], &params);
+    let r = newton_polish(&mut Rosenbrock { n: 2 }, &[-1.2, 1.0], &params).unwrap();
     assert_eq!(r.termination, Termination::MaxIterations);
     assert_eq!(r.iterations, 1);
 }
@@ -104,7 +104,7 @@ fn lying_hessian_gives_line_search_failure() {
     }
     let mut obj = WrongHessian(Sphere { n: 3, scale: 1.0 });
     let x0 = [0.01, -0.02, 0.005];
-    let r = newton_polish(&mut obj, &x0, &NewtonParams::default());
+    let r = newton_polish(&mut obj, &x0, &NewtonParams::default()).unwrap();
     assert_eq!(r.termination, Termination::LineSearchFailure);
     assert_eq!(r.iterations, 3);
     assert_eq!(r.x, x0.to_vec(), "best point is the start");
@@ -117,7 +117,8 @@ fn lying_gradient_and_hessian_still_find_the_stationary_point() {
         &mut Lying(Rosenbrock { n: 2 }),
         &[0.99, 0.98],
         &NewtonParams::default(),
-    );
+    )
+    .unwrap();
     assert!(r.converged());
 }
 
@@ -131,7 +132,8 @@ fn non_finite_energy_is_reported() {
             max_step: 1.0,
             ..NewtonParams::default()
         },
-    );
+    )
+    .unwrap();
     assert_eq!(r.termination, Termination::NonFiniteEnergy);
     assert_eq!(r.x, vec![0.6, 0.01]);
     assert!(r.energy.is_finite());
@@ -174,7 +176,7 @@ fn zero_modes_are_skipped() {
             h[(0, 0)] = 2.0;
         }
     }
-    let r = newton_polish(&mut Flat, &[1.05, 7.0], &NewtonParams::default());
+    let r = newton_polish(&mut Flat, &[1.05, 7.0], &NewtonParams::default()).unwrap();
     assert!(r.converged());
     assert!(max_abs_diff(&r.x, &[1.0, 7.0]) < 1e-14, "{:?}", r.x);
 }
@@ -200,10 +202,10 @@ fn validate_rejects_negative_nan_and_zero() {
     for v in [-1e-12, f64::NAN] {
         assert_eq!(
             name_of(NewtonParams {
-                eigenvalue_cutoff: v,
+                singular_mode_cutoff: v,
                 ..d()
             }),
-            "eigenvalue_cutoff"
+            "singular_mode_cutoff"
         );
     }
     assert_eq!(
@@ -214,14 +216,53 @@ fn validate_rejects_negative_nan_and_zero() {
         "max_iterations"
     );
     let msg = NewtonParams {
-        eigenvalue_cutoff: f64::NAN,
+        singular_mode_cutoff: f64::NAN,
         ..d()
     }
     .validate()
     .unwrap_err()
     .to_string();
     assert!(
-        msg.contains("eigenvalue_cutoff") && msg.contains("NaN"),
+        msg.contains("singular_mode_cutoff") && msg.contains("NaN"),
         "{msg}"
     );
+}
+
+#[test]
+fn entry_points_return_errors_on_bad_settings_and_lengths() {
+    let bad = NewtonParams {
+        max_step: -1.0,
+        ..NewtonParams::default()
+    };
+    let e = newton_polish(&mut Rosenbrock { n: 2 }, &[0.0, 0.0], &bad).unwrap_err();
+    assert!(matches!(
+        e,
+        OptimError::InvalidParameter {
+            name: "max_step",
+            ..
+        }
+    ));
+    let e = newton_polish(
+        &mut Rosenbrock { n: 2 },
+        &[0.0; 3],
+        &NewtonParams::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        OptimError::DimensionMismatch {
+            what: "x0",
+            expected: 2,
+            found: 3
+        }
+    );
+    let mut lbfgs = nnscape_optim::Lbfgs::new(nnscape_optim::LbfgsParams::default()).unwrap();
+    let e = polish_minimum(&mut Rosenbrock { n: 2 }, &[0.0, 0.0], &mut lbfgs, &bad).unwrap_err();
+    assert!(e.to_string().contains("max_step"), "{e}");
+    let d = nnscape_optim::DescentParams {
+        max_iterations: 0,
+        ..Default::default()
+    };
+    let e = nnscape_optim::descend(&mut Rosenbrock { n: 2 }, &[0.0, 0.0], &d).unwrap_err();
+    assert!(e.to_string().contains("max_iterations"), "{e}");
 }

@@ -46,7 +46,7 @@ fn lbfgs_plus_polish_reaches_1e10_with_positive_definite_hessian() {
                 quench.termination
             );
             assert!(quench.rms_gradient < 1e-6);
-            let polished = polish_minimum(&mut loss, &quench.x, &mut lbfgs, &newton);
+            let polished = polish_minimum(&mut loss, &quench.x, &mut lbfgs, &newton).unwrap();
             assert!(polished.converged());
             assert!(
                 polished.rms_gradient <= 1e-10,
@@ -111,7 +111,7 @@ fn symmetric_saddle_is_escaped() {
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let plain = lbfgs.minimize(&mut loss, &x0);
     assert!(plain.converged());
-    let saddle = newton_polish(&mut loss, &plain.x, &NewtonParams::default());
+    let saddle = newton_polish(&mut loss, &plain.x, &NewtonParams::default()).unwrap();
     assert!(saddle.converged() && saddle.rms_gradient <= 1e-10);
     // L-BFGS stayed in the subspace bit for bit; Newton's eigenvectors round slightly.
     for (a, b) in [

@@ -309,7 +309,7 @@ pub fn find_transition_state<O: HessianObjective + ?Sized>(
         }
         let r = rms(&g);
         if l < -cutoff && r < newton_switch {
-            let res = newton_polish(obj, &x, &params.newton);
+            let res = newton_polish(obj, &x, &params.newton)?;
             if res.termination == Termination::Converged
                 && res.rms_gradient <= params.rms_gradient_tolerance
             {

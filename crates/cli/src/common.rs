@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use nnscape_model::{Dataset, Loss, Network};
+use nnscape_model::{Dataset, Loss, Network, NetworkSpec};
 
 /// The landscape: data set, network size and regularisation.
 #[derive(Debug, Clone, clap::Args)]
@@ -29,12 +29,12 @@ impl NetworkArgs {
             Some(path) => Dataset::from_csv_path(path)?,
             None => Dataset::xor(),
         };
-        let net = Network::new(
-            data.n_in(),
-            self.hidden,
-            data.n_classes().max(2),
-            self.lambda,
-        )?
+        let net = Network::new(NetworkSpec {
+            n_in: data.n_in(),
+            n_hidden: self.hidden,
+            n_out: data.n_classes().max(2),
+            lambda: self.lambda,
+        })?
         .with_bias_regularisation(!self.no_bias_reg);
         Loss::new(net, data).context("building the loss")
     }

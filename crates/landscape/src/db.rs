@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use nnscape_model::{Loss, Network};
+use nnscape_model::{Loss, Network, NetworkSpec};
 use nnscape_optim::{NetworkAlignment, Tolerances};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
@@ -109,10 +109,13 @@ impl LandscapeIdentity {
 
     /// The network this identity describes.
     pub fn network(&self) -> Result<Network, LandscapeError> {
-        Ok(
-            Network::new(self.n_in, self.n_hidden, self.n_out, self.lambda)?
-                .with_bias_regularisation(self.regularise_biases),
-        )
+        Ok(Network::new(NetworkSpec {
+            n_in: self.n_in,
+            n_hidden: self.n_hidden,
+            n_out: self.n_out,
+            lambda: self.lambda,
+        })?
+        .with_bias_regularisation(self.regularise_biases))
     }
 }
 

@@ -39,7 +39,7 @@ pub mod vector;
 pub use dataset::Dataset;
 pub use error::{DataError, ModelError};
 pub use loss::{classify, is_correct, Loss, PointPrediction, TIE_TOLERANCE};
-pub use network::Network;
+pub use network::{Network, NetworkSpec};
 pub use spectrum::{
     hessian_index, max_qr_sweeps, sorted_eigenvalues, sorted_symmetric_eigen, symmetric_eigen,
     EigenError, SortedEigen, DEFAULT_EIGENVALUE_CUTOFF,

@@ -51,8 +51,9 @@ pub struct PointPrediction {
 /// Evaluation methods take `&mut self` only for the scratch buffers: energy, gradient, Hessian
 /// and Hessian-vector product never allocate. Clone one per thread for parallel work.
 ///
-/// Slices passed in must have `n_params()` entries (checked with `debug_assert!`; validate
-/// untrusted vectors with [`Network::check_params`]).
+/// Slices passed in must have `n_params()` entries: a wrong length panics with a message naming
+/// the slice (in release builds too); validate untrusted vectors with
+/// [`Network::check_params`], which also rejects non-finite entries.
 #[derive(Debug, Clone)]
 pub struct Loss {
     net: Network,
@@ -156,8 +157,23 @@ impl Loss {
         lambda * w[..end].iter().map(|v| v * v).sum::<f64>()
     }
 
+    /// Panics with a message naming the slice when its length is wrong: a programming error
+    /// that would otherwise read or write the wrong parameters silently. One comparison per
+    /// call, negligible next to the loss.
+    #[inline]
+    #[track_caller]
+    fn check_len(&self, what: &str, found: usize, expected: usize) {
+        assert!(
+            found == expected,
+            "{what} has {found} entries but the {} network needs {expected} \
+             (check lengths with Network::check_params first)",
+            self.net
+        );
+    }
+
     /// The loss E(W).
     pub fn energy(&mut self, w: &[f64]) -> f64 {
+        self.check_len("w", w.len(), self.n_params());
         match (self.net.n_in(), self.net.n_out()) {
             (2, 2) => self.energy_in(Fixed::<2, 2>, w),
             _ => self.energy_in(Dyn::of(&self.net), w),
@@ -165,7 +181,6 @@ impl Loss {
     }
 
     fn energy_in<D: Dims>(&mut self, dims: D, w: &[f64]) -> f64 {
-        debug_assert_eq!(w.len(), self.n_params());
         let mut total = 0.0;
         for d in 0..self.data.len() {
             let lse = forward(dims, &self.net, w, self.data.input(d), &mut self.s);
@@ -176,6 +191,8 @@ impl Loss {
 
     /// The loss and its gradient, written into `grad`.
     pub fn energy_gradient(&mut self, w: &[f64], grad: &mut [f64]) -> f64 {
+        self.check_len("w", w.len(), self.n_params());
+        self.check_len("grad", grad.len(), self.n_params());
         // Two inputs and two classes (XOR) get loops of compile-time length, which the compiler
         // unrolls: the run-time-sized loops spent most of their instructions on loop control.
         match (self.net.n_in(), self.net.n_out()) {
@@ -185,8 +202,6 @@ impl Loss {
     }
 
     fn energy_gradient_in<D: Dims>(&mut self, dims: D, w: &[f64], grad: &mut [f64]) -> f64 {
-        debug_assert_eq!(w.len(), self.n_params());
-        debug_assert_eq!(grad.len(), self.n_params());
         let net = self.net;
         let (nin, nh, no) = (dims.n_in(), net.n_hidden(), dims.n_out());
         grad.fill(0.0);
@@ -245,8 +260,8 @@ impl Loss {
     pub fn hessian_into(&mut self, w: &[f64], out: &mut [f64]) {
         let net = self.net;
         let (nin, nh, no, np) = (net.n_in(), net.n_hidden(), net.n_out(), net.n_params());
-        debug_assert_eq!(w.len(), np);
-        debug_assert_eq!(out.len(), np * np);
+        self.check_len("w", w.len(), np);
+        self.check_len("out", out.len(), np * np);
         out.fill(0.0);
         for d in 0..self.data.len() {
             let x = self.data.input(d);
@@ -357,9 +372,9 @@ impl Loss {
     pub fn hessian_vector(&mut self, w: &[f64], v: &[f64], out: &mut [f64]) {
         let net = self.net;
         let (nin, nh, no, np) = (net.n_in(), net.n_hidden(), net.n_out(), net.n_params());
-        debug_assert_eq!(w.len(), np);
-        debug_assert_eq!(v.len(), np);
-        debug_assert_eq!(out.len(), np);
+        self.check_len("w", w.len(), np);
+        self.check_len("v", v.len(), np);
+        self.check_len("out", out.len(), np);
         out.fill(0.0);
         for d in 0..self.data.len() {
             let x = self.data.input(d);

@@ -19,16 +19,53 @@ pub struct Network {
     regularise_biases: bool,
 }
 
+impl std::fmt::Display for Network {
+    /// `N_in-N_h-N_out, lambda = ...` (and `no bias regularisation` when off).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}-{}-{}, lambda = {:e}",
+            self.n_in, self.n_hidden, self.n_out, self.lambda
+        )?;
+        if !self.regularise_biases {
+            f.write_str(", no bias regularisation")?;
+        }
+        Ok(())
+    }
+}
+
+/// The sizes and regularisation of a [`Network`], by name (four positional numbers are easy to
+/// swap).
+///
+/// ```
+/// use nnscape_model::{Network, NetworkSpec};
+/// let net = Network::new(NetworkSpec { n_in: 3, n_hidden: 4, n_out: 2, lambda: 1e-4 }).unwrap();
+/// assert_eq!(net.n_params(), 4 * 3 + 2 * 4 + 4 + 2);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NetworkSpec {
+    /// Inputs per data point (N_in >= 1).
+    pub n_in: usize,
+    /// Hidden tanh nodes (N_h >= 1).
+    pub n_hidden: usize,
+    /// Classes, the softmax outputs (N_out >= 2).
+    pub n_out: usize,
+    /// L2 coefficient lambda >= 0 (the term is lambda sum W^2, not lambda/2).
+    pub lambda: f64,
+}
+
 impl Network {
-    /// A network with biases regularised (the MLPVB3 default).
+    /// A network with biases regularised (the MLPVB3 default; see
+    /// [`Network::with_bias_regularisation`]).
     ///
     /// Errors: `n_in < 1`, `n_hidden < 1`, `n_out < 2`, or lambda negative / not finite.
-    pub fn new(
-        n_in: usize,
-        n_hidden: usize,
-        n_out: usize,
-        lambda: f64,
-    ) -> Result<Self, ModelError> {
+    pub fn new(spec: NetworkSpec) -> Result<Self, ModelError> {
+        let NetworkSpec {
+            n_in,
+            n_hidden,
+            n_out,
+            lambda,
+        } = spec;
         for (what, min, value) in [("N_in", 1, n_in), ("N_h", 1, n_hidden), ("N_out", 2, n_out)] {
             if value < min {
                 return Err(ModelError::LayerSize { what, min, value });
@@ -48,7 +85,12 @@ impl Network {
 
     /// The XOR network: N_in = N_out = 2.
     pub fn xor(n_hidden: usize, lambda: f64) -> Result<Self, ModelError> {
-        Self::new(2, n_hidden, 2, lambda)
+        Self::new(NetworkSpec {
+            n_in: 2,
+            n_hidden,
+            n_out: 2,
+            lambda,
+        })
     }
 
     /// Whether the biases are included in the L2 term (OPTIM's NOREGBIAS switches it off).
@@ -59,8 +101,21 @@ impl Network {
 
     /// The same network with `n_hidden` hidden nodes.
     pub fn with_hidden(self, n_hidden: usize) -> Result<Self, ModelError> {
-        Ok(Self::new(self.n_in, n_hidden, self.n_out, self.lambda)?
-            .with_bias_regularisation(self.regularise_biases))
+        Ok(Self::new(NetworkSpec {
+            n_hidden,
+            ..self.spec()
+        })?
+        .with_bias_regularisation(self.regularise_biases))
+    }
+
+    /// The sizes and lambda of this network.
+    pub fn spec(&self) -> NetworkSpec {
+        NetworkSpec {
+            n_in: self.n_in,
+            n_hidden: self.n_hidden,
+            n_out: self.n_out,
+            lambda: self.lambda,
+        }
     }
 
     pub fn n_in(&self) -> usize {

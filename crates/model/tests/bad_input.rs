@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use nnscape_model::{DataError, Dataset, Loss, ModelError, Network};
+use nnscape_model::{DataError, Dataset, Loss, ModelError, Network, NetworkSpec};
 
 fn load(
     contents: &str,
@@ -151,15 +151,30 @@ fn header_without_label_column() {
 #[test]
 fn invalid_network_specs() {
     assert!(matches!(
-        Network::new(0, 2, 2, 0.0),
+        Network::new(NetworkSpec {
+            n_in: 0,
+            n_hidden: 2,
+            n_out: 2,
+            lambda: 0.0
+        }),
         Err(ModelError::LayerSize { what: "N_in", .. })
     ));
     assert!(matches!(
-        Network::new(2, 0, 2, 0.0),
+        Network::new(NetworkSpec {
+            n_in: 2,
+            n_hidden: 0,
+            n_out: 2,
+            lambda: 0.0
+        }),
         Err(ModelError::LayerSize { what: "N_h", .. })
     ));
     assert!(matches!(
-        Network::new(2, 2, 1, 0.0),
+        Network::new(NetworkSpec {
+            n_in: 2,
+            n_hidden: 2,
+            n_out: 1,
+            lambda: 0.0
+        }),
         Err(ModelError::LayerSize { what: "N_out", .. })
     ));
     for bad in [-1e-4, f64::NAN, f64::INFINITY] {
@@ -190,4 +205,15 @@ fn invalid_network_specs() {
         .unwrap_err()
         .to_string()
         .contains("3 classes"));
+}
+
+#[test]
+#[should_panic(expected = "w has 11 entries but the 2-2-2, lambda = 1e-3 network needs 12")]
+fn wrong_length_panics_with_a_message_in_every_build() {
+    let mut loss = nnscape_model::Loss::new(
+        nnscape_model::Network::xor(2, 1e-3).unwrap(),
+        nnscape_model::Dataset::xor(),
+    )
+    .unwrap();
+    loss.energy(&[0.0; 11]);
 }

@@ -1,7 +1,7 @@
 // Shared helpers for the model tests (included with `mod common;`).
 #![allow(dead_code)]
 
-use nnscape_model::{Dataset, Loss, Network};
+use nnscape_model::{Dataset, Loss, Network, NetworkSpec};
 use proptest::prelude::*;
 
 /// A random data set with `n_data` points in [-1, 1]^n_in, labels cycling through all classes.
@@ -32,9 +32,14 @@ pub fn loss_and_params() -> impl Strategy<Value = (Loss, Vec<f64>)> {
     )
         .prop_flat_map(|(nh, nin, nout, li, regb, extra)| {
             let lambda = [0.0, 1e-5, 1e-2][li];
-            let net = Network::new(nin, nh, nout, lambda)
-                .unwrap()
-                .with_bias_regularisation(regb);
+            let net = Network::new(NetworkSpec {
+                n_in: nin,
+                n_hidden: nh,
+                n_out: nout,
+                lambda: lambda,
+            })
+            .unwrap()
+            .with_bias_regularisation(regb);
             let n_data = nout + extra;
             (
                 proptest::collection::vec(-1.0..1.0f64, n_data * nin),

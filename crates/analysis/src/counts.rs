@@ -12,7 +12,8 @@
 use std::io::Write;
 
 use nnscape_landscape::LandscapeDb;
-use nnscape_model::{Dataset, Network};
+use nnscape_model::symmetry::permute_inputs;
+use nnscape_model::Dataset;
 
 use crate::{check_dataset, AnalysisError};
 
@@ -40,17 +41,6 @@ pub struct LandscapeCounts {
     pub n_minima_classes: usize,
     /// Transition states up to network and data symmetries.
     pub n_ts_classes: usize,
-}
-
-/// Applies the input permutation `perm` (new input m is old input `perm[m]`) to the parameters.
-pub fn permute_inputs(net: &Network, w: &[f64], perm: &[usize]) -> Vec<f64> {
-    let mut out = w.to_vec();
-    for j in 0..net.n_hidden() {
-        for m in 0..net.n_in() {
-            out[net.idx_w_hidden(j, m)] = w[net.idx_w_hidden(j, perm[m])];
-        }
-    }
-    out
 }
 
 struct UnionFind(Vec<usize>);

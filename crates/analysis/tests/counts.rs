@@ -2,8 +2,9 @@
 
 mod common;
 
-use nnscape_analysis::counts::{landscape_counts, permute_inputs, write_counts_csv, COUNTS_HEADER};
+use nnscape_analysis::counts::{landscape_counts, write_counts_csv, COUNTS_HEADER};
 use nnscape_landscape::StationaryPoint;
+use nnscape_model::symmetry::permute_inputs;
 use nnscape_model::{symmetry, Dataset};
 use nnscape_ts::{minimise_to_minimum, VerifyParams};
 use nnscape_ts::{NoSymmetry, System, Tolerances};

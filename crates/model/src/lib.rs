@@ -44,5 +44,5 @@ pub use spectrum::{
     hessian_index, max_qr_sweeps, sorted_eigenvalues, sorted_symmetric_eigen, symmetric_eigen,
     EigenError, SortedEigen, DEFAULT_EIGENVALUE_CUTOFF,
 };
-pub use symmetry::{Alignment, SymmetryOp};
+pub use symmetry::{AlignedCopy, SymmetryOp};
 pub use vector::rms;

@@ -31,9 +31,11 @@ impl SymmetryOp {
     }
 }
 
-/// Result of aligning one parameter vector to another.
+/// Result of aligning one parameter vector to another: the moving vector's symmetry copy
+/// nearest the reference. (The `Alignment` trait of nnscape-optim is the hook algorithms use;
+/// this is the network's answer to it.)
 #[derive(Debug, Clone, PartialEq)]
-pub struct Alignment {
+pub struct AlignedCopy {
     /// Euclidean distance after the best symmetry operation.
     pub distance: f64,
     /// The symmetry copy of the moving vector closest to the reference.
@@ -129,7 +131,7 @@ pub fn canonical(net: &Network, w: &[f64]) -> Vec<f64> {
 /// by a linear assignment over hidden nodes.
 ///
 /// Panics if either vector has the wrong length (validate with [`Network::check_params`]).
-pub fn align(net: &Network, reference: &[f64], moving: &[f64]) -> Alignment {
+pub fn align(net: &Network, reference: &[f64], moving: &[f64]) -> AlignedCopy {
     let nh = net.n_hidden();
     assert_eq!(reference.len(), net.n_params(), "reference length");
     assert_eq!(moving.len(), net.n_params(), "moving length");
@@ -159,11 +161,26 @@ pub fn align(net: &Network, reference: &[f64], moving: &[f64]) -> Alignment {
         .zip(&aligned)
         .map(|(x, y)| (x - y) * (x - y))
         .sum();
-    Alignment {
+    AlignedCopy {
         distance: d2.sqrt(),
         aligned,
         op,
     }
+}
+
+/// Applies the input permutation `perm` (new input m is old input `perm[m]`) to the parameters:
+/// a symmetry of the loss when it maps the data set onto itself with the same labels
+/// ([`Dataset::feature_symmetries`](crate::Dataset::feature_symmetries); for XOR the swap of x1
+/// and x2), since `w'_h[j][m] = w_h[j][perm[m]]` on the permuted inputs computes what `w` does on
+/// the original ones, and the regulariser is unchanged.
+pub fn permute_inputs(net: &Network, w: &[f64], perm: &[usize]) -> Vec<f64> {
+    let mut out = w.to_vec();
+    for j in 0..net.n_hidden() {
+        for m in 0..net.n_in() {
+            out[net.idx_w_hidden(j, m)] = w[net.idx_w_hidden(j, perm[m])];
+        }
+    }
+    out
 }
 
 /// Distance between two parameter vectors minimised over all 2^N_h N_h! symmetry copies.

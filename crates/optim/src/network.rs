@@ -2,7 +2,7 @@
 //! hidden-node symmetries as an [`Alignment`], and the two together as a [`System`].
 
 use nalgebra::DMatrix;
-use nnscape_model::{symmetry, Loss, Network};
+use nnscape_model::{symmetry, Dataset, Loss, Network};
 
 use crate::objective::{HessianObjective, Objective};
 use crate::system::{Alignment, System};
@@ -31,29 +31,74 @@ impl HessianObjective for Loss {
 }
 
 /// Alignment over the 2^N_h N_h! hidden-node symmetries (permutations and sign flips) of
-/// `network`, solved exactly by [`nnscape_model::symmetry::align`] (linear assignment).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// `network`, solved exactly by [`nnscape_model::symmetry::align`] (linear assignment), and
+/// optionally over the data set's input symmetries as well.
+///
+/// ```
+/// use nnscape_model::{symmetry::permute_inputs, Dataset, Network};
+/// use nnscape_optim::{Alignment, NetworkAlignment};
+///
+/// let net = Network::xor(2, 1e-3).unwrap();
+/// let w: Vec<f64> = (0..12).map(|i| 0.1 * i as f64).collect();
+/// let swapped = permute_inputs(&net, &w, &[1, 0]); // x1 <-> x2: a symmetry of XOR
+/// assert!(NetworkAlignment::new(net).distance(&w, &swapped) > 0.1);
+/// let both = NetworkAlignment::with_data_symmetries(net, &Dataset::xor());
+/// assert!(both.distance(&w, &swapped) < 1e-12);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkAlignment {
     /// The network whose parameter layout the points use.
     pub network: Network,
+    /// Input permutations (other than the identity) that are symmetries of the data set, tried
+    /// on top of the hidden-node symmetries; empty for [`NetworkAlignment::new`].
+    pub input_permutations: Vec<Vec<usize>>,
 }
 
 impl NetworkAlignment {
-    /// Alignment for points of `network`.
+    /// Alignment for points of `network`, up to its hidden-node symmetries.
     pub fn new(network: Network) -> Self {
-        Self { network }
+        Self {
+            network,
+            input_permutations: Vec::new(),
+        }
+    }
+
+    /// Alignment up to the hidden-node symmetries and the input permutations that map `data`
+    /// onto itself ([`nnscape_model::Dataset::feature_symmetries`]): points related by a data
+    /// symmetry count as the same (for XOR, the x1 <-> x2 swap).
+    pub fn with_data_symmetries(network: Network, data: &Dataset) -> Self {
+        let input_permutations = data
+            .feature_symmetries()
+            .into_iter()
+            .filter(|p| p.iter().enumerate().any(|(m, &k)| m != k))
+            .collect();
+        Self {
+            network,
+            input_permutations,
+        }
     }
 }
 
 impl Alignment for NetworkAlignment {
     /// Panics when a vector does not have `network.n_params()` entries.
     fn align(&self, a: &[f64], b: &[f64]) -> (f64, Vec<f64>) {
-        let al = symmetry::align(&self.network, a, b);
-        (al.distance, al.aligned)
+        let net = &self.network;
+        let mut best = symmetry::align(net, a, b);
+        for perm in &self.input_permutations {
+            let al = symmetry::align(net, a, &symmetry::permute_inputs(net, b, perm));
+            if al.distance < best.distance {
+                best = al;
+            }
+        }
+        (best.distance, best.aligned)
     }
 
     fn distance(&self, a: &[f64], b: &[f64]) -> f64 {
-        symmetry::distance(&self.network, a, b)
+        if self.input_permutations.is_empty() {
+            symmetry::distance(&self.network, a, b)
+        } else {
+            self.align(a, b).0
+        }
     }
 
     /// The softmax shifts: for each hidden node j the common shift of `w_o[i][j]` over outputs
@@ -104,5 +149,12 @@ impl System<Loss, NetworkAlignment> {
     /// The network of this landscape.
     pub fn net(&self) -> &Network {
         &self.alignment.network
+    }
+
+    /// The landscape of `loss` counted up to the data set's input symmetries too
+    /// ([`NetworkAlignment::with_data_symmetries`]).
+    pub fn network_with_data_symmetries(loss: Loss) -> Self {
+        let alignment = NetworkAlignment::with_data_symmetries(*loss.network(), loss.dataset());
+        System::new(loss, alignment)
     }
 }

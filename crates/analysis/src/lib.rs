@@ -49,7 +49,7 @@ pub mod sensitivity;
 
 pub use error::AnalysisError;
 
-use nnscape_landscape::{LandscapeDb, LandscapeIdentity};
+use nnscape_landscape::{global_minimum, LandscapeDb, LandscapeIdentity};
 use nnscape_model::{Dataset, Loss};
 
 /// Which kind of stationary point a row describes.
@@ -122,11 +122,12 @@ pub fn all_points(db: &LandscapeDb) -> Result<Vec<PointRef>, AnalysisError> {
     Ok(out)
 }
 
-/// The id of the lowest minimum (ties: lowest id), if any.
+/// The id of the global minimum ([`nnscape_landscape::global_minimum`]: lowest energy, ties by
+/// lowest id), if there are minima.
 pub fn global_minimum_id(points: &[PointRef]) -> Option<i64> {
-    points
+    let minima: Vec<&PointRef> = points
         .iter()
         .filter(|p| p.kind == PointKind::Minimum)
-        .min_by(|a, b| a.energy.total_cmp(&b.energy).then(a.id.cmp(&b.id)))
-        .map(|p| p.id)
+        .collect();
+    global_minimum(&minima, |p| (p.energy, p.id)).map(|p| p.id)
 }

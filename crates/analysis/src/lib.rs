@@ -46,6 +46,7 @@ pub mod dgraph;
 pub mod embed;
 pub mod error;
 pub mod sensitivity;
+pub mod svg;
 
 pub use error::AnalysisError;
 

@@ -68,37 +68,7 @@ pub fn parse_params(text: &str) -> Result<Vec<f64>> {
             serde_json::from_str(trimmed).context("expected a JSON array of numbers")?;
         return Ok(v);
     }
-    let lines: Vec<&str> = trimmed
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let is_number = |f: &str| f.trim().parse::<f64>().is_ok();
-    // A first line that is not all numbers is a header only when a data row follows it.
-    let (line, rest) = match lines.as_slice() {
-        [] => anyhow::bail!("no parameter values found"),
-        [first, second, rest @ ..]
-            if !first
-                .split([',', ' ', '\t'])
-                .filter(|f| !f.is_empty())
-                .all(is_number) =>
-        {
-            (*second, rest)
-        }
-        [first, rest @ ..] => (*first, rest),
-    };
-    if !rest.is_empty() {
-        anyhow::bail!("expected one row of parameters, found several lines");
-    }
-    line.split([',', ' ', '\t'])
-        .filter(|f| !f.trim().is_empty())
-        .enumerate()
-        .map(|(i, f)| {
-            f.trim()
-                .parse::<f64>()
-                .with_context(|| format!("value {} ('{}') is not a number", i + 1, f.trim()))
-        })
-        .collect()
+    crate::csvio::parse_params_row(trimmed)
 }
 
 /// Sorted eigenvalues of a symmetric matrix.

@@ -11,7 +11,7 @@ use nnscape_ts::{
 };
 
 use crate::common::NetworkArgs;
-use crate::csvio::{write_points_csv, PointRow};
+use crate::csvio::{read_minima_csv, write_points_csv, MinimumRow, PointRow};
 
 #[derive(Debug, clap::Args)]
 pub struct TsArgs {
@@ -48,74 +48,6 @@ pub struct ConnectArgs {
     /// Write the transition states as CSV, and all minima beside it as <FILE stem>_minima.csv.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
-}
-
-/// One row of a minima CSV.
-#[derive(Debug, Clone)]
-pub struct MinimumRow {
-    pub id: usize,
-    pub x: Vec<f64>,
-}
-
-/// Reads the `w` columns (and ids) of a minima CSV, checking the column count against the
-/// network's `n_params` on every line.
-pub fn read_minima_csv(path: &FsPath, n_params: usize) -> Result<Vec<MinimumRow>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines
-        .next()
-        .with_context(|| format!("{}: empty file", path.display()))?;
-    let cols: Vec<&str> = header.split(',').map(str::trim).collect();
-    let w0 = cols.iter().position(|c| *c == "w0").with_context(|| {
-        format!(
-            "{}:1: header has no w0 column (expected the `nnscape minima --csv` format)",
-            path.display()
-        )
-    })?;
-    let id_col = cols
-        .iter()
-        .position(|c| *c == "id")
-        .with_context(|| format!("{}:1: header has no id column", path.display()))?;
-    let expected = w0 + n_params;
-    anyhow::ensure!(
-        cols.len() == expected,
-        "{}:1: header has {} w columns, the network has {n_params} parameters",
-        path.display(),
-        cols.len() - w0
-    );
-    let mut rows = Vec::new();
-    for (i, line) in lines {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        anyhow::ensure!(
-            fields.len() == expected,
-            "{}:{}: {} columns, expected {expected} ({} before w0 and {n_params} parameters)",
-            path.display(),
-            i + 1,
-            fields.len(),
-            w0
-        );
-        let id = fields[id_col].parse::<usize>().with_context(|| {
-            format!("{}:{}: bad id {:?}", path.display(), i + 1, fields[id_col])
-        })?;
-        let x = fields[w0..]
-            .iter()
-            .map(|f| f.parse::<f64>())
-            .collect::<Result<Vec<f64>, _>>()
-            .with_context(|| format!("{}:{}: bad number", path.display(), i + 1))?;
-        anyhow::ensure!(
-            rows.iter().all(|r: &MinimumRow| r.id != id),
-            "{}:{}: duplicate id {id}",
-            path.display(),
-            i + 1
-        );
-        rows.push(MinimumRow { id, x });
-    }
-    anyhow::ensure!(!rows.is_empty(), "{}: no minima", path.display());
-    Ok(rows)
 }
 
 /// Re-verifies the minima read (polish to RMS 1e-10, Hessian check) so every id is a true minimum.

@@ -405,7 +405,7 @@ pub fn summary_markdown(inp: &SummaryInput<'_>) -> String {
         let storable = all.iter().filter(|r| r.index_large <= 1).count();
         let found = all
             .iter()
-            .filter(|r| matches!(r.found_in_larger, Some(Some(_))))
+            .filter(|r| r.found_in_larger.is_found())
             .count();
         let _ = writeln!(
             s,

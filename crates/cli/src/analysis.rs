@@ -147,7 +147,7 @@ pub fn run_embed(args: &EmbedArgs) -> Result<()> {
     if larger.is_some() {
         let found = rows
             .iter()
-            .filter(|r| matches!(r.found_in_larger, Some(Some(_))))
+            .filter(|r| r.found_in_larger.is_found())
             .count();
         println!("{found} of them are already in the larger database");
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nnscape_analysis::embed::check_larger_landscape;
 use nnscape_landscape::{
     add_stationary_points, embedded_stationary_points, explore, pathsample, DedupSettings,
     ExploreParams, LandscapeDb, LandscapeIdentity, StationaryPoint,
@@ -111,17 +112,13 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
         let db = LandscapeDb::open_or_create(&args.db, &identity, DedupSettings::default())?;
         if let Some(small_path) = &args.seed_from {
             let small = LandscapeDb::open_existing(small_path)?;
-            let (s, b) = (small.identity(), db.identity());
-            anyhow::ensure!(
-                s.n_hidden + 1 == b.n_hidden
-                    && (s.dataset_hash.as_str(), s.n_in, s.n_out, s.lambda.to_bits(), s.regularise_biases)
-                        == (b.dataset_hash.as_str(), b.n_in, b.n_out, b.lambda.to_bits(), b.regularise_biases),
-                "{}: --seed-from needs the same landscape with N_h = {}, found N_h = {} lambda = {}",
-                small_path.display(),
-                b.n_hidden - 1,
-                s.n_hidden,
-                s.lambda
-            );
+            check_larger_landscape(small.identity(), db.identity()).with_context(|| {
+                format!(
+                    "--seed-from {}, --db {}",
+                    small_path.display(),
+                    args.db.display()
+                )
+            })?;
             let seeds = embedded_stationary_points(&small)?;
             let (m, t) = add_stationary_points(&db, &loss, &seeds, &params)?;
             println!(

@@ -1,23 +1,21 @@
 //! `nnscape ts` and `nnscape connect` end to end on XOR (N_h = 2, lambda = 1e-3).
 
-use std::process::Command;
+mod common;
 
-use nnscape_model::{Dataset, Loss, Network};
+use common::{output, success, xor_loss, Lcg};
 use nnscape_ts::{minimise_to_minimum, same_point, NetworkAlignment, VerifyParams};
 
-/// Minima from fixed pseudo-random starts (a small LCG keeps the test free of rand).
+/// The landscape of every test here: XOR, N_h = 2, lambda = 1e-3.
+const XOR_H2: [&str; 4] = ["--hidden", "2", "--lambda", "1e-3"];
+
+/// Minima from fixed pseudo-random starts in [-3, 3).
 fn minima_csv(dir: &std::path::Path) -> std::path::PathBuf {
-    let net = Network::xor(2, 1e-3).unwrap();
-    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
+    let mut loss = xor_loss(2, 1e-3);
+    let net = *loss.network();
     let al = NetworkAlignment::new(net);
     let vp = VerifyParams::default();
-    let mut state = 12345u64;
-    let mut next = || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((state >> 11) as f64 / (1u64 << 53) as f64) * 6.0 - 3.0
-    };
+    let mut lcg = Lcg::new(12345);
+    let mut next = || lcg.next_unit() * 6.0 - 3.0;
     let mut found: Vec<(f64, Vec<f64>)> = Vec::new();
     for _ in 0..16 {
         let x0: Vec<f64> = (0..net.n_params()).map(|_| next()).collect();
@@ -47,11 +45,10 @@ fn minima_csv(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-fn nnscape(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_nnscape"))
-        .args(args)
-        .output()
-        .unwrap()
+/// `nnscape <command>` on [`XOR_H2`] with the minima file and `extra` arguments.
+fn run(command: &str, minima: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let minima = minima.to_str().unwrap();
+    output(&[&[command][..], &XOR_H2, &["--from-minima", minima], extra].concat())
 }
 
 #[test]
@@ -59,26 +56,11 @@ fn ts_writes_verified_transition_states() {
     let dir = tempfile::tempdir().unwrap();
     let minima = minima_csv(dir.path());
     let csv = dir.path().join("ts.csv");
-    let out = nnscape(&[
+    let stdout = success(run(
         "ts",
-        "--hidden",
-        "2",
-        "--lambda",
-        "1e-3",
-        "--from-minima",
-        minima.to_str().unwrap(),
-        "--k",
-        "4",
-        "--threads",
-        "2",
-        "--csv",
-        csv.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        &minima,
+        &["--k", "4", "--threads", "2", "--csv", csv.to_str().unwrap()],
+    ));
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
     let header = lines.next().unwrap();
@@ -100,7 +82,6 @@ fn ts_writes_verified_transition_states() {
         }
     }
     assert!(proper >= 1);
-    let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         rows.iter().filter(|r| r[5] == r[6]).count(),
         stdout.matches("(same minimum on both sides)").count()
@@ -122,7 +103,7 @@ fn wrong_column_count_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let minima = minima_csv(dir.path());
     // N_h = 3 has 17 parameters: the 12-column file is refused with its name and line.
-    let out = nnscape(&[
+    let out = output(&[
         "ts",
         "--hidden",
         "3",
@@ -141,26 +122,11 @@ fn connect_joins_two_minima() {
     let dir = tempfile::tempdir().unwrap();
     let minima = minima_csv(dir.path());
     let csv = dir.path().join("c.csv");
-    let out = nnscape(&[
+    success(run(
         "connect",
-        "--hidden",
-        "2",
-        "--lambda",
-        "1e-3",
-        "--from-minima",
-        minima.to_str().unwrap(),
-        "--min1",
-        "0",
-        "--min2",
-        "1",
-        "--csv",
-        csv.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        &minima,
+        &["--min1", "0", "--min2", "1", "--csv", csv.to_str().unwrap()],
+    ));
     let text = std::fs::read_to_string(&csv).unwrap();
     for l in text.lines().skip(1) {
         let r: Vec<&str> = l.split(',').collect();

@@ -163,8 +163,14 @@ fn only_the_n_h_plus_one_landscape_is_the_larger_one() {
     let identity = |n_hidden, lambda| LandscapeIdentity::of(&common::loss_with(n_hidden, lambda));
     let small = identity(2, common::LAMBDA);
     assert!(check_larger_landscape(&small, &identity(3, common::LAMBDA)).is_ok());
-    for other in [identity(2, common::LAMBDA), identity(4, common::LAMBDA), identity(3, 0.5)] {
-        let err = check_larger_landscape(&small, &other).unwrap_err().to_string();
+    for other in [
+        identity(2, common::LAMBDA),
+        identity(4, common::LAMBDA),
+        identity(3, 0.5),
+    ] {
+        let err = check_larger_landscape(&small, &other)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("expected N_in 2 N_h 3 N_out 2"), "{err}");
     }
     let mut other_data = identity(3, common::LAMBDA);

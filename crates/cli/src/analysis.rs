@@ -145,10 +145,7 @@ pub fn run_embed(args: &EmbedArgs) -> Result<()> {
         small.network().n_hidden() + 1
     );
     if larger.is_some() {
-        let found = rows
-            .iter()
-            .filter(|r| r.found_in_larger.is_found())
-            .count();
+        let found = rows.iter().filter(|r| r.found_in_larger.is_found()).count();
         println!("{found} of them are already in the larger database");
     }
     Ok(())

@@ -94,7 +94,9 @@ pub fn read_minima_csv(path: &Path, n_params: usize) -> Result<Vec<MinimumRow>> 
         .trim(csv::Trim::All)
         .from_path(path)
         .with_context(|| format!("reading {file}"))?;
-    let mut records = reader.records().filter(|r| r.as_ref().map_or(true, |r| !is_blank(r)));
+    let mut records = reader
+        .records()
+        .filter(|r| r.as_ref().map_or(true, |r| !is_blank(r)));
     let header = records
         .next()
         .with_context(|| format!("{file}: empty file"))?

@@ -25,7 +25,6 @@ struct LevelNode {
     x: f64,
 }
 
-
 impl DisconnectivityGraph {
     /// Builds the merge tree and lays out the drawing.
     pub fn new(

@@ -202,7 +202,10 @@ mod tests {
 
     #[test]
     fn linear_ticks_are_round() {
-        assert_eq!(labels(&linear_ticks(0.7, 5.3, 7, false)), ["1", "2", "3", "4", "5"]);
+        assert_eq!(
+            labels(&linear_ticks(0.7, 5.3, 7, false)),
+            ["1", "2", "3", "4", "5"]
+        );
         assert_eq!(labels(&linear_ticks(0.9, 3.1, 7, true)), ["1", "2", "3"]);
         assert_eq!(
             labels(&linear_ticks(0.35, 0.75, 7, false)),
@@ -210,7 +213,10 @@ mod tests {
         );
         // The same rule with fewer intervals: a coarser step.
         assert_eq!(labels(&linear_ticks(0.0, 6.5, 7, false)).len(), 7);
-        assert_eq!(labels(&linear_ticks(0.0, 6.5, 6, false)), ["0", "2", "4", "6"]);
+        assert_eq!(
+            labels(&linear_ticks(0.0, 6.5, 6, false)),
+            ["0", "2", "4", "6"]
+        );
         // Zero is exactly zero, and the labels keep the step's decimals.
         assert_eq!(
             labels(&linear_ticks(-0.04, 0.21, 6, false)),

@@ -236,7 +236,10 @@ fn polyline(
     if run.len() > 1 {
         let e = doc
             .element("polyline")
-            .attr("points", points(run.iter().map(|&(x, y)| (px(x), py(y))), 2))
+            .attr(
+                "points",
+                points(run.iter().map(|&(x, y)| (px(x), py(y))), 2),
+            )
             .attr("fill", "none");
         stroke(e, colour, dashed).end();
     }

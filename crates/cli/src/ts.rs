@@ -24,7 +24,7 @@ pub struct TsArgs {
     #[arg(long, default_value_t = 3)]
     pub k: usize,
     /// Write the transition states as CSV (id,energy,rms_gradient,index,n_correct,min1,min2,w0,...)
-    /// and all minima beside it as <FILE stem>_minima.csv.
+    /// and all minima beside it as STEM_minima.csv (STEM: the file name without extension).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// Worker threads (default: all cores). The results do not depend on it.
@@ -45,7 +45,8 @@ pub struct ConnectArgs {
     /// Id of the end minimum.
     #[arg(long, value_name = "ID")]
     pub min2: usize,
-    /// Write the transition states as CSV, and all minima beside it as <FILE stem>_minima.csv.
+    /// Write the transition states as CSV, and all minima beside it as STEM_minima.csv (STEM:
+    /// the file name without extension).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
 }

@@ -28,7 +28,7 @@
 
 use std::io::Write;
 
-use nnscape_landscape::LandscapeDb;
+use nnscape_landscape::{LandscapeDb, MinimumRecord, TransitionStateRecord};
 use nnscape_model::Dataset;
 
 use crate::{check_dataset, AnalysisError};
@@ -49,6 +49,16 @@ pub struct DgMinimum {
     pub n_correct: usize,
 }
 
+impl From<&MinimumRecord> for DgMinimum {
+    fn from(m: &MinimumRecord) -> Self {
+        Self {
+            id: m.id,
+            energy: m.point.energy,
+            n_correct: m.point.n_correct,
+        }
+    }
+}
+
 /// A transition state as the graph needs it: an edge between two minima.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DgEdge {
@@ -56,6 +66,17 @@ pub struct DgEdge {
     pub energy: f64,
     pub min1: i64,
     pub min2: i64,
+}
+
+impl From<&TransitionStateRecord> for DgEdge {
+    fn from(t: &TransitionStateRecord) -> Self {
+        Self {
+            id: t.id,
+            energy: t.point.energy,
+            min1: t.min1,
+            min2: t.min2,
+        }
+    }
 }
 
 /// How the energy levels are chosen.
@@ -131,25 +152,8 @@ impl DisconnectivityGraph {
         params: &DgraphParams,
     ) -> Result<Self, AnalysisError> {
         check_dataset(db.identity(), dataset)?;
-        let minima: Vec<DgMinimum> = db
-            .minima()?
-            .into_iter()
-            .map(|m| DgMinimum {
-                id: m.id,
-                energy: m.point.energy,
-                n_correct: m.point.n_correct,
-            })
-            .collect();
-        let edges: Vec<DgEdge> = db
-            .transition_states()?
-            .into_iter()
-            .map(|t| DgEdge {
-                id: t.id,
-                energy: t.point.energy,
-                min1: t.min1,
-                min2: t.min2,
-            })
-            .collect();
+        let minima: Vec<DgMinimum> = db.minima()?.iter().map(DgMinimum::from).collect();
+        let edges: Vec<DgEdge> = db.transition_states()?.iter().map(DgEdge::from).collect();
         Self::new(&minima, &edges, dataset.len(), params)
     }
 

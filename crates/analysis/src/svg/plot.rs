@@ -86,55 +86,26 @@ impl Plot {
         let yt = ya.ticks(MAX_TICK_INTERVALS, false);
         let bottom_y = top + plot_h;
         let right_x = left + plot_w;
-        for v in xt.minor.into_iter().filter(|v| *v >= xa.lo && *v <= xa.hi) {
-            let x = px(v);
-            doc.element("line")
-                .attr("class", "minor")
-                .coords(c2(x), c2(top), c2(x), c2(bottom_y))
-                .attr("stroke", "#f2f2f2")
-                .end();
+        // A vertical grid line per x tick, a horizontal one per y tick; labels outside.
+        let x_line = |v: f64| [px(v), top, px(v), bottom_y];
+        let y_line = |v: f64| [left, py(v), right_x, py(v)];
+        let in_x = |v: f64| v >= xa.lo && v <= xa.hi;
+        let in_y = |v: f64| v >= ya.lo && v <= ya.hi;
+        for v in xt.minor.into_iter().filter(|&v| in_x(v)) {
+            grid_line(&mut doc, MINOR, x_line(v));
         }
-        for v in yt.minor.into_iter().filter(|v| *v >= ya.lo && *v <= ya.hi) {
-            let y = py(v);
-            doc.element("line")
-                .attr("class", "minor")
-                .coords(c2(left), c2(y), c2(right_x), c2(y))
-                .attr("stroke", "#f2f2f2")
-                .end();
+        for v in yt.minor.into_iter().filter(|&v| in_y(v)) {
+            grid_line(&mut doc, MINOR, y_line(v));
         }
-        for t in xt.major {
-            if t.value < xa.lo || t.value > xa.hi {
-                continue;
-            }
-            let x = px(t.value);
-            doc.element("line")
-                .attr("class", "grid")
-                .coords(c2(x), c2(top), c2(x), c2(bottom_y))
-                .attr("stroke", "#e0e0e0")
-                .end();
-            doc.element("text")
-                .attr("class", "xtick")
-                .attr("x", c2(x))
-                .attr("y", c2(bottom_y + 18.0))
-                .attr("text-anchor", "middle")
-                .text(&t.label);
+        for t in xt.major.iter().filter(|t| in_x(t.value)) {
+            grid_line(&mut doc, MAJOR, x_line(t.value));
+            let (x, y) = (px(t.value), bottom_y + 18.0);
+            tick_label(&mut doc, "xtick", [x, y], "middle", &t.label);
         }
-        for t in yt.major {
-            if t.value < ya.lo || t.value > ya.hi {
-                continue;
-            }
-            let y = py(t.value);
-            doc.element("line")
-                .attr("class", "grid")
-                .coords(c2(left), c2(y), c2(right_x), c2(y))
-                .attr("stroke", "#e0e0e0")
-                .end();
-            doc.element("text")
-                .attr("class", "ytick")
-                .attr("x", c2(left - 6.0))
-                .attr("y", c2(y + 4.0))
-                .attr("text-anchor", "end")
-                .text(&t.label);
+        for t in yt.major.iter().filter(|t| in_y(t.value)) {
+            grid_line(&mut doc, MAJOR, y_line(t.value));
+            let (x, y) = (left - 6.0, py(t.value) + 4.0);
+            tick_label(&mut doc, "ytick", [x, y], "end", &t.label);
         }
         doc.element("rect")
             .attr("x", left)
@@ -212,6 +183,30 @@ impl Plot {
         }
         doc.finish()
     }
+}
+
+/// Class and colour of the grid lines at minor (unlabelled) and major ticks.
+const MINOR: (&str, &str) = ("minor", "#f2f2f2");
+const MAJOR: (&str, &str) = ("grid", "#e0e0e0");
+
+/// A grid line `[x1, y1, x2, y2]` (pixels) of the given (class, colour).
+fn grid_line(doc: &mut Document, (class, colour): (&str, &str), [x1, y1, x2, y2]: [f64; 4]) {
+    let c2 = |v: f64| fixed(v, 2);
+    doc.element("line")
+        .attr("class", class)
+        .coords(c2(x1), c2(y1), c2(x2), c2(y2))
+        .attr("stroke", colour)
+        .end();
+}
+
+/// A tick label at `[x, y]` (pixels).
+fn tick_label(doc: &mut Document, class: &str, [x, y]: [f64; 2], anchor: &str, label: &str) {
+    doc.element("text")
+        .attr("class", class)
+        .attr("x", fixed(x, 2))
+        .attr("y", fixed(y, 2))
+        .attr("text-anchor", anchor)
+        .text(label);
 }
 
 /// The stroke of a series: its colour, 1.8 px, dashed or not.

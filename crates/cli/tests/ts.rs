@@ -118,6 +118,44 @@ fn wrong_column_count_names_file_and_line() {
 }
 
 #[test]
+fn bad_rows_name_file_line_and_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(minima_csv(dir.path())).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let fields = |l: &str| l.split(',').map(str::to_owned).collect::<Vec<_>>();
+    for (name, line, edit, needle) in [
+        (
+            "number.csv",
+            2,
+            (6, "abc"),
+            "bad number \"abc\" in column w1",
+        ),
+        ("id.csv", 3, (0, "x"), "bad id \"x\""),
+    ] {
+        let mut bad = lines.clone();
+        let mut row = fields(&bad[line - 1]);
+        row[edit.0] = edit.1.to_owned();
+        bad[line - 1] = row.join(",");
+        let path = dir.path().join(name);
+        std::fs::write(&path, bad.join("\n")).unwrap();
+        let out = run("ts", &path, &[]);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("{name}:{line}: {needle}")), "{err}");
+    }
+    // A duplicate id, on the line that repeats it.
+    let n = lines.len();
+    lines.push(lines[1].clone());
+    let path = dir.path().join("dup.csv");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let err = String::from_utf8_lossy(&run("ts", &path, &[]).stderr).into_owned();
+    assert!(
+        err.contains(&format!("dup.csv:{}: duplicate id 0", n + 1)),
+        "{err}"
+    );
+}
+
+#[test]
 fn connect_joins_two_minima() {
     let dir = tempfile::tempdir().unwrap();
     let minima = minima_csv(dir.path());

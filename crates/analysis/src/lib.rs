@@ -6,7 +6,8 @@
 //! training data (accuracy, margin, ROC AUC), how robust that classification is to Gaussian noise
 //! on the inputs, what becomes of each stationary point of an N_h landscape when it is embedded
 //! in N_h + 1 (with the Hessian-index change derived in [`embed`]), and counts of minima and
-//! transition states up to network and data symmetries. It reads landscapes from
+//! transition states up to network and data symmetries. Its figures, and the line plots of the
+//! study, are written by one SVG module ([`svg`]). It reads landscapes from
 //! `nnscape-landscape` databases and may depend on nnscape-model, -optim, -ts and -landscape,
 //! never on the command-line tool. Every function that needs the training data takes the
 //! [`Dataset`] and refuses one whose content hash differs from the

@@ -1,6 +1,8 @@
 //! Arguments and helpers shared by the subcommands.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use nnscape_model::{Dataset, Loss, Network};
@@ -74,4 +76,21 @@ pub fn parse_params(text: &str) -> Result<Vec<f64>> {
 /// Sorted eigenvalues of a symmetric matrix.
 pub fn sorted_eigenvalues(h: nalgebra::DMatrix<f64>) -> Result<Vec<f64>> {
     nnscape_model::sorted_eigenvalues(h).context("Hessian eigendecomposition did not converge")
+}
+
+/// The worker threads of a command: `--threads` of them, or one per core.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        anyhow::ensure!(t >= 1, "--threads must be at least 1");
+        b = b.num_threads(t);
+    }
+    b.build().context("starting the worker threads")
+}
+
+/// A buffered output file, with an error that names it.
+pub fn create(path: &Path) -> Result<BufWriter<File>> {
+    Ok(BufWriter::new(
+        File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    ))
 }

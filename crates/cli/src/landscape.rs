@@ -12,7 +12,7 @@ use nnscape_landscape::{
     ExploreParams, LandscapeDb, LandscapeIdentity, StationaryPoint,
 };
 
-use crate::common::NetworkArgs;
+use crate::common::{create, thread_pool, NetworkArgs};
 use crate::csvio::{write_points_csv, PointRow};
 
 #[derive(Debug, clap::Args)]
@@ -82,15 +82,6 @@ impl ExploreArgs {
         p.validate()?;
         Ok(p)
     }
-}
-
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        anyhow::ensure!(t >= 1, "--threads must be at least 1");
-        b = b.num_threads(t);
-    }
-    b.build().context("starting the worker threads")
 }
 
 pub fn run_explore(args: &ExploreArgs) -> Result<()> {
@@ -205,20 +196,14 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let minima = db.minima()?;
         let tss = db.transition_states()?;
-        let create = |name: &str| -> Result<std::io::BufWriter<std::fs::File>> {
-            let p = dir.join(name);
-            Ok(std::io::BufWriter::new(
-                std::fs::File::create(&p).with_context(|| format!("creating {}", p.display()))?,
-            ))
-        };
         write_points_csv(
-            create("minima.csv")?,
+            create(&dir.join("minima.csv"))?,
             n,
             false,
             minima.iter().map(|m| row(m.id, &m.point, None)),
         )?;
         write_points_csv(
-            create("ts.csv")?,
+            create(&dir.join("ts.csv"))?,
             n,
             true,
             tss.iter()

@@ -10,7 +10,7 @@ use nnscape_ts::{
     NetworkAlignment, SingleEndedParams, TsDatabase, TsEdge, VerifyParams,
 };
 
-use crate::common::NetworkArgs;
+use crate::common::{create, thread_pool, NetworkArgs};
 use crate::csvio::{read_minima_csv, write_points_csv, MinimumRow, PointRow};
 
 #[derive(Debug, clap::Args)]
@@ -113,11 +113,6 @@ fn report(loss: &mut Loss, db: &TsDatabase, ids: &[usize], csv: Option<&FsPath>)
     );
     let Some(path) = csv else { return Ok(()) };
     let n = loss.n_params();
-    let create = |p: &FsPath| -> Result<std::io::BufWriter<std::fs::File>> {
-        Ok(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        ))
-    };
     let ts_correct: Vec<usize> = db
         .transition_states
         .iter()
@@ -183,12 +178,7 @@ pub fn run_ts(args: &TsArgs) -> Result<()> {
     let params = SingleEndedParams::default();
     let rows = read_minima_csv(&args.from_minima, loss.n_params())?;
     let minima = verify_rows(&mut loss, &rows, &params.verify)?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = args.threads {
-        anyhow::ensure!(t >= 1, "--threads must be at least 1");
-        pool = pool.num_threads(t);
-    }
-    let pool = pool.build().context("starting the thread pool")?;
+    let pool = thread_pool(args.threads)?;
     let db = pool.install(|| single_ended_all(&loss, minima, args.k, &al, &params));
     let ids = output_ids(&rows, db.minima.len());
     report(&mut loss, &db, &ids, args.csv.as_deref())

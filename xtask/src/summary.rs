@@ -403,10 +403,7 @@ pub fn summary_markdown(inp: &SummaryInput<'_>) -> String {
             .collect();
         let ts_stay = ts.iter().filter(|r| r.index_large == 1).count();
         let storable = all.iter().filter(|r| r.index_large <= 1).count();
-        let found = all
-            .iter()
-            .filter(|r| matches!(r.found_in_larger, Some(Some(_))))
-            .count();
+        let found = all.iter().filter(|r| r.found_in_larger.is_found()).count();
         let _ = writeln!(
             s,
             "\nHere: {} stationary points of {} pair(s) of landscapes were embedded. {stationary} ({}) are stationary in the larger network \

@@ -11,7 +11,7 @@
 
 use std::io::Write;
 
-use nnscape_landscape::LandscapeDb;
+use nnscape_landscape::{global_minimum, LandscapeDb, UnionFind};
 use nnscape_model::symmetry::permute_inputs;
 use nnscape_model::Dataset;
 
@@ -41,30 +41,6 @@ pub struct LandscapeCounts {
     pub n_minima_classes: usize,
     /// Transition states up to network and data symmetries.
     pub n_ts_classes: usize,
-}
-
-struct UnionFind(Vec<usize>);
-
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        Self((0..n).collect())
-    }
-    fn find(&mut self, mut a: usize) -> usize {
-        while self.0[a] != a {
-            self.0[a] = self.0[self.0[a]];
-            a = self.0[a];
-        }
-        a
-    }
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            self.0[ra.max(rb)] = ra.min(rb);
-        }
-    }
-    fn classes(&mut self) -> usize {
-        (0..self.0.len()).filter(|&a| self.find(a) == a).count()
-    }
 }
 
 /// Counts of the landscape in `db` on `dataset` (which must be the db's data).
@@ -120,10 +96,8 @@ pub fn landscape_counts(
         } else {
             f64::NAN
         },
-        global_minimum_energy: minima
-            .iter()
-            .map(|m| m.point.energy)
-            .fold(f64::NAN, f64::min),
+        global_minimum_energy: global_minimum(&minima, |m| (m.point.energy, m.id))
+            .map_or(f64::NAN, |m| m.point.energy),
         n_minima_all_correct: minima
             .iter()
             .filter(|m| m.point.n_correct == dataset.len())

@@ -33,7 +33,7 @@ use std::io::Write;
 
 use nalgebra::DMatrix;
 
-use nnscape_landscape::LandscapeDb;
+use nnscape_landscape::{LandscapeDb, LandscapeIdentity};
 use nnscape_model::{embedding, rms, Dataset, Loss};
 
 use crate::{all_points, check_dataset, landscape_loss, AnalysisError, PointKind};
@@ -143,9 +143,74 @@ pub struct EmbedRow {
     pub index_large: usize,
     /// The index the zero-node block predicts: `index_small + block.index_increase(cutoff)`.
     pub index_predicted: usize,
-    /// `None`: no larger database given. `Some(None)`: not in it (or its index is neither 0 nor
-    /// 1, so it cannot be stored there). `Some(Some(id))`: the id of the matching record.
-    pub found_in_larger: Option<Option<i64>>,
+    /// Whether the larger database holds the embedded point.
+    pub found_in_larger: LargerLandscape,
+}
+
+/// What the lookup of an embedded point in the N_h + 1 database found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LargerLandscape {
+    /// No larger database was given.
+    NotChecked,
+    /// Not in it (or its index is neither 0 nor 1, so it cannot be stored there).
+    NotFound,
+    /// The id of the matching record.
+    Found(i64),
+}
+
+impl LargerLandscape {
+    /// Whether the point was found in the larger database.
+    pub fn is_found(self) -> bool {
+        matches!(self, Self::Found(_))
+    }
+
+    /// The CSV field: the id, `none` when not found, empty when not checked.
+    pub fn csv_field(self) -> String {
+        match self {
+            Self::NotChecked => String::new(),
+            Self::NotFound => "none".into(),
+            Self::Found(id) => id.to_string(),
+        }
+    }
+}
+
+/// Refuses `larger` unless it holds the N_h + 1 landscape of `small`: the same data (content
+/// hash), inputs, outputs, lambda and bias regularisation, and one hidden node more. Both the
+/// embedding analysis and seeding an exploration with embedded points ask this.
+pub fn check_larger_landscape(
+    small: &LandscapeIdentity,
+    larger: &LandscapeIdentity,
+) -> Result<(), AnalysisError> {
+    let key = |i: &LandscapeIdentity, extra_hidden: usize| {
+        (
+            i.dataset_hash.clone(),
+            i.n_in,
+            i.n_hidden + extra_hidden,
+            i.n_out,
+            i.lambda.to_bits(),
+            i.regularise_biases,
+        )
+    };
+    if key(small, 1) == key(larger, 0) {
+        return Ok(());
+    }
+    let describe = |i: &LandscapeIdentity, extra_hidden: usize| {
+        format!(
+            "N_in {} N_h {} N_out {} lambda {} biases regularised {} data '{}' (hash {})",
+            i.n_in,
+            i.n_hidden + extra_hidden,
+            i.n_out,
+            i.lambda,
+            i.regularise_biases,
+            i.dataset_name,
+            i.dataset_hash
+        )
+    };
+    Err(AnalysisError::NotTheLargerLandscape(format!(
+        "expected {}, found {}",
+        describe(small, 1),
+        describe(larger, 0)
+    )))
 }
 
 /// Embeds every stationary point of `small` (extra node appended last) and looks each up in
@@ -162,12 +227,7 @@ pub fn embed_landscape(
         .with_hidden(small.network().n_hidden() + 1)?;
     if let Some(larger) = larger {
         check_dataset(larger.identity(), dataset)?;
-        if *larger.network() != big_net {
-            return Err(AnalysisError::NotTheLargerLandscape(format!(
-                "expected {big_net:?}, found {:?}",
-                larger.network()
-            )));
-        }
+        check_larger_landscape(small.identity(), larger.identity())?;
     }
     let mut loss_big = Loss::new(big_net, dataset.clone())?;
     let cutoff = params.eigenvalue_cutoff;
@@ -186,12 +246,13 @@ pub fn embed_landscape(
             .ok_or(AnalysisError::Eigen)?;
         let index_large = index(&ev_big);
         let found_in_larger = match larger {
-            None => None,
-            Some(db) => Some(match index_large {
+            None => LargerLandscape::NotChecked,
+            Some(db) => match index_large {
                 0 => db.find_minimum(energy_embedded, &w_big)?,
                 1 => db.find_transition_state(energy_embedded, &w_big)?,
                 _ => None,
-            }),
+            }
+            .map_or(LargerLandscape::NotFound, LargerLandscape::Found),
         };
         let index_small = index(&ev_small);
         rows.push(EmbedRow {
@@ -231,11 +292,7 @@ pub fn write_embed_csv(rows: &[EmbedRow], out: impl Write) -> Result<(), Analysi
             format!("{:e}", r.rms_gradient_embedded),
             r.index_small.to_string(),
             r.index_large.to_string(),
-            match r.found_in_larger {
-                None => String::new(),
-                Some(None) => "none".into(),
-                Some(Some(id)) => id.to_string(),
-            },
+            r.found_in_larger.csv_field(),
         ])?;
     }
     w.flush()?;

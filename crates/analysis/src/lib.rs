@@ -6,7 +6,8 @@
 //! training data (accuracy, margin, ROC AUC), how robust that classification is to Gaussian noise
 //! on the inputs, what becomes of each stationary point of an N_h landscape when it is embedded
 //! in N_h + 1 (with the Hessian-index change derived in [`embed`]), and counts of minima and
-//! transition states up to network and data symmetries. It reads landscapes from
+//! transition states up to network and data symmetries. Its figures, and the line plots of the
+//! study, are written by one SVG module ([`svg`]). It reads landscapes from
 //! `nnscape-landscape` databases and may depend on nnscape-model, -optim, -ts and -landscape,
 //! never on the command-line tool. Every function that needs the training data takes the
 //! [`Dataset`] and refuses one whose content hash differs from the
@@ -46,10 +47,11 @@ pub mod dgraph;
 pub mod embed;
 pub mod error;
 pub mod sensitivity;
+pub mod svg;
 
 pub use error::AnalysisError;
 
-use nnscape_landscape::{LandscapeDb, LandscapeIdentity};
+use nnscape_landscape::{global_minimum, LandscapeDb, LandscapeIdentity};
 use nnscape_model::{Dataset, Loss};
 
 /// Which kind of stationary point a row describes.
@@ -122,11 +124,12 @@ pub fn all_points(db: &LandscapeDb) -> Result<Vec<PointRef>, AnalysisError> {
     Ok(out)
 }
 
-/// The id of the lowest minimum (ties: lowest id), if any.
+/// The id of the global minimum ([`nnscape_landscape::global_minimum`]: lowest energy, ties by
+/// lowest id), if there are minima.
 pub fn global_minimum_id(points: &[PointRef]) -> Option<i64> {
-    points
+    let minima: Vec<&PointRef> = points
         .iter()
         .filter(|p| p.kind == PointKind::Minimum)
-        .min_by(|a, b| a.energy.total_cmp(&b.energy).then(a.id.cmp(&b.id)))
-        .map(|p| p.id)
+        .collect();
+    global_minimum(&minima, |p| (p.energy, p.id)).map(|p| p.id)
 }

@@ -2,9 +2,12 @@
 
 mod common;
 
-use nnscape_analysis::embed::{embed_landscape, write_embed_csv, zero_node_block, EmbedParams};
+use nnscape_analysis::embed::{
+    check_larger_landscape, embed_landscape, write_embed_csv, zero_node_block, EmbedParams,
+    LargerLandscape,
+};
 use nnscape_analysis::PointKind;
-use nnscape_landscape::StationaryPoint;
+use nnscape_landscape::{LandscapeIdentity, StationaryPoint};
 use nnscape_model::{embedding, Dataset};
 use nnscape_ts::Tolerances;
 
@@ -79,10 +82,13 @@ fn embedded_points_stay_stationary_with_the_predicted_index() {
         assert!(r.index_large - r.index_small <= 1); // rank C <= N_out - 1 = 1
         increases += r.index_large - r.index_small;
         if Some(r.id) == Some(lowest.id) && r.kind == PointKind::Minimum {
-            assert_eq!(r.found_in_larger, Some(stored));
+            assert_eq!(
+                r.found_in_larger,
+                stored.map_or(LargerLandscape::NotFound, LargerLandscape::Found)
+            );
         }
         if r.index_large >= 2 {
-            assert_eq!(r.found_in_larger, Some(None));
+            assert_eq!(r.found_in_larger, LargerLandscape::NotFound);
         }
     }
     eprintln!("index increases over {} points: {increases}", rows.len());
@@ -151,4 +157,24 @@ fn zero_node_block_formula_matches_direct_eigendecomposition() {
         }
     }
     assert!(seen_increase);
+}
+
+#[test]
+fn only_the_n_h_plus_one_landscape_is_the_larger_one() {
+    let identity = |n_hidden, lambda| LandscapeIdentity::of(&common::loss_with(n_hidden, lambda));
+    let small = identity(2, common::LAMBDA);
+    assert!(check_larger_landscape(&small, &identity(3, common::LAMBDA)).is_ok());
+    for other in [
+        identity(2, common::LAMBDA),
+        identity(4, common::LAMBDA),
+        identity(3, 0.5),
+    ] {
+        let err = check_larger_landscape(&small, &other)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("expected N_in 2 N_h 3 N_out 2"), "{err}");
+    }
+    let mut other_data = identity(3, common::LAMBDA);
+    other_data.dataset_hash.push('x');
+    assert!(check_larger_landscape(&small, &other_data).is_err());
 }

@@ -1,8 +1,6 @@
 //! `nnscape dgraph`, `nnscape embed` and `nnscape analyse`: the landscape analyses of
 //! nnscape-analysis on a database, to CSV / SVG files and a readable summary.
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -14,6 +12,8 @@ use nnscape_analysis::sensitivity::{landscape_sensitivity, SensitivityParams};
 use nnscape_landscape::LandscapeDb;
 use nnscape_model::Dataset;
 
+use crate::common::create;
+
 /// Training data: the CSV file given, or the built-in XOR set.
 fn dataset(path: Option<&Path>) -> Result<Dataset> {
     Ok(match path {
@@ -24,12 +24,6 @@ fn dataset(path: Option<&Path>) -> Result<Dataset> {
 
 fn open(path: &Path) -> Result<LandscapeDb> {
     LandscapeDb::open_existing(path).with_context(|| format!("opening {}", path.display()))
-}
-
-fn create(path: &Path) -> Result<BufWriter<File>> {
-    Ok(BufWriter::new(
-        File::create(path).with_context(|| format!("creating {}", path.display()))?,
-    ))
 }
 
 #[derive(Debug, clap::Args)]
@@ -145,10 +139,7 @@ pub fn run_embed(args: &EmbedArgs) -> Result<()> {
         small.network().n_hidden() + 1
     );
     if larger.is_some() {
-        let found = rows
-            .iter()
-            .filter(|r| matches!(r.found_in_larger, Some(Some(_))))
-            .count();
+        let found = rows.iter().filter(|r| r.found_in_larger.is_found()).count();
         println!("{found} of them are already in the larger database");
     }
     Ok(())

@@ -1,6 +1,8 @@
 //! Arguments and helpers shared by the subcommands.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use nnscape_model::{Dataset, Loss, Network, NetworkSpec};
@@ -68,40 +70,27 @@ pub fn parse_params(text: &str) -> Result<Vec<f64>> {
             serde_json::from_str(trimmed).context("expected a JSON array of numbers")?;
         return Ok(v);
     }
-    let lines: Vec<&str> = trimmed
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let is_number = |f: &str| f.trim().parse::<f64>().is_ok();
-    // A first line that is not all numbers is a header only when a data row follows it.
-    let (line, rest) = match lines.as_slice() {
-        [] => anyhow::bail!("no parameter values found"),
-        [first, second, rest @ ..]
-            if !first
-                .split([',', ' ', '\t'])
-                .filter(|f| !f.is_empty())
-                .all(is_number) =>
-        {
-            (*second, rest)
-        }
-        [first, rest @ ..] => (*first, rest),
-    };
-    if !rest.is_empty() {
-        anyhow::bail!("expected one row of parameters, found several lines");
-    }
-    line.split([',', ' ', '\t'])
-        .filter(|f| !f.trim().is_empty())
-        .enumerate()
-        .map(|(i, f)| {
-            f.trim()
-                .parse::<f64>()
-                .with_context(|| format!("value {} ('{}') is not a number", i + 1, f.trim()))
-        })
-        .collect()
+    crate::csvio::parse_params_row(trimmed)
 }
 
 /// Sorted eigenvalues of a symmetric matrix.
 pub fn sorted_eigenvalues(h: nalgebra::DMatrix<f64>) -> Result<Vec<f64>> {
     nnscape_model::sorted_eigenvalues(h).context("Hessian eigendecomposition did not converge")
+}
+
+/// The worker threads of a command: `--threads` of them, or one per core.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        anyhow::ensure!(t >= 1, "--threads must be at least 1");
+        b = b.num_threads(t);
+    }
+    b.build().context("starting the worker threads")
+}
+
+/// A buffered output file, with an error that names it.
+pub fn create(path: &Path) -> Result<BufWriter<File>> {
+    Ok(BufWriter::new(
+        File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    ))
 }

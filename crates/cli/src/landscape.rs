@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nnscape_analysis::embed::check_larger_landscape;
 use nnscape_landscape::{
     add_stationary_points, embedded_stationary_points, explore, pathsample, ExploreParams,
     LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances,
 };
 
-use crate::common::NetworkArgs;
+use crate::common::{create, thread_pool, NetworkArgs};
 use crate::csvio::{write_points_csv, PointRow};
 
 #[derive(Debug, clap::Args)]
@@ -83,15 +84,6 @@ impl ExploreArgs {
     }
 }
 
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        anyhow::ensure!(t >= 1, "--threads must be at least 1");
-        b = b.num_threads(t);
-    }
-    b.build().context("starting the worker threads")
-}
-
 pub fn run_explore(args: &ExploreArgs) -> Result<()> {
     let loss = args.network.loss()?;
     let params = args.params()?;
@@ -111,17 +103,13 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
         let db = LandscapeDb::open_or_create(&args.db, &identity, Tolerances::default())?;
         if let Some(small_path) = &args.seed_from {
             let small = LandscapeDb::open_existing(small_path)?;
-            let (s, b) = (small.identity(), db.identity());
-            anyhow::ensure!(
-                s.n_hidden + 1 == b.n_hidden
-                    && (s.dataset_hash.as_str(), s.n_in, s.n_out, s.lambda.to_bits(), s.regularise_biases)
-                        == (b.dataset_hash.as_str(), b.n_in, b.n_out, b.lambda.to_bits(), b.regularise_biases),
-                "{}: --seed-from needs the same landscape with N_h = {}, found N_h = {} lambda = {}",
-                small_path.display(),
-                b.n_hidden - 1,
-                s.n_hidden,
-                s.lambda
-            );
+            check_larger_landscape(small.identity(), db.identity()).with_context(|| {
+                format!(
+                    "--seed-from {}, --db {}",
+                    small_path.display(),
+                    args.db.display()
+                )
+            })?;
             let seeds = embedded_stationary_points(&small)?;
             let (m, t) = add_stationary_points(&db, &loss, &seeds, &params)?;
             println!(
@@ -208,20 +196,14 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let minima = db.minima()?;
         let tss = db.transition_states()?;
-        let create = |name: &str| -> Result<std::io::BufWriter<std::fs::File>> {
-            let p = dir.join(name);
-            Ok(std::io::BufWriter::new(
-                std::fs::File::create(&p).with_context(|| format!("creating {}", p.display()))?,
-            ))
-        };
         write_points_csv(
-            create("minima.csv")?,
+            create(&dir.join("minima.csv"))?,
             n,
             false,
             minima.iter().map(|m| row(m.id, &m.point, None)),
         )?;
         write_points_csv(
-            create("ts.csv")?,
+            create(&dir.join("ts.csv"))?,
             n,
             true,
             tss.iter()

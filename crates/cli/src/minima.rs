@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nnscape_model::Loss;
 use nnscape_optim::{basin_hopping_with, BasinHoppingParams, DistinctMinimum, Stop, System};
 
-use crate::common::NetworkArgs;
+use crate::common::{create, thread_pool, NetworkArgs};
 use crate::csvio::{write_points_csv, PointRow};
 
 #[derive(Debug, clap::Args)]
@@ -76,12 +76,7 @@ pub fn run(args: &MinimaArgs) -> Result<()> {
         params.chains = c;
     }
     params.validate().context("basin-hopping settings")?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = args.threads {
-        anyhow::ensure!(t >= 1, "--threads must be at least 1");
-        pool = pool.num_threads(t);
-    }
-    let pool = pool.build().context("starting the thread pool")?;
+    let pool = thread_pool(args.threads)?;
 
     let bar = ProgressBar::new(args.steps as u64);
     if std::io::stderr().is_terminal() {
@@ -133,9 +128,7 @@ pub fn run(args: &MinimaArgs) -> Result<()> {
         report.stop_reason
     );
     if let Some(path) = &args.csv {
-        let file =
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-        write_minima_csv(std::io::BufWriter::new(file), &mut loss, &report.minima)
+        write_minima_csv(create(path)?, &mut loss, &report.minima)
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())

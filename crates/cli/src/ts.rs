@@ -11,8 +11,8 @@ use nnscape_ts::{
     TsDatabase, TsEdge, VerifyParams,
 };
 
-use crate::common::NetworkArgs;
-use crate::csvio::{write_points_csv, PointRow};
+use crate::common::{create, thread_pool, NetworkArgs};
+use crate::csvio::{read_minima_csv, write_points_csv, MinimumRow, PointRow};
 
 #[derive(Debug, clap::Args)]
 pub struct TsArgs {
@@ -25,7 +25,7 @@ pub struct TsArgs {
     #[arg(long, default_value_t = 3)]
     pub k: usize,
     /// Write the transition states as CSV (id,energy,rms_gradient,index,n_correct,min1,min2,w0,...)
-    /// and all minima beside it as <FILE stem>_minima.csv.
+    /// and all minima beside it as STEM_minima.csv (STEM: the file name without extension).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// Worker threads (default: all cores). The results do not depend on it.
@@ -46,77 +46,10 @@ pub struct ConnectArgs {
     /// Id of the end minimum.
     #[arg(long, value_name = "ID")]
     pub min2: usize,
-    /// Write the transition states as CSV, and all minima beside it as <FILE stem>_minima.csv.
+    /// Write the transition states as CSV, and all minima beside it as STEM_minima.csv (STEM:
+    /// the file name without extension).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
-}
-
-/// One row of a minima CSV.
-#[derive(Debug, Clone)]
-pub struct MinimumRow {
-    pub id: usize,
-    pub x: Vec<f64>,
-}
-
-/// Reads the `w` columns (and ids) of a minima CSV, checking the column count against the
-/// network's `n_params` on every line.
-pub fn read_minima_csv(path: &FsPath, n_params: usize) -> Result<Vec<MinimumRow>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines
-        .next()
-        .with_context(|| format!("{}: empty file", path.display()))?;
-    let cols: Vec<&str> = header.split(',').map(str::trim).collect();
-    let w0 = cols.iter().position(|c| *c == "w0").with_context(|| {
-        format!(
-            "{}:1: header has no w0 column (expected the `nnscape minima --csv` format)",
-            path.display()
-        )
-    })?;
-    let id_col = cols
-        .iter()
-        .position(|c| *c == "id")
-        .with_context(|| format!("{}:1: header has no id column", path.display()))?;
-    let expected = w0 + n_params;
-    anyhow::ensure!(
-        cols.len() == expected,
-        "{}:1: header has {} w columns, the network has {n_params} parameters",
-        path.display(),
-        cols.len() - w0
-    );
-    let mut rows = Vec::new();
-    for (i, line) in lines {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        anyhow::ensure!(
-            fields.len() == expected,
-            "{}:{}: {} columns, expected {expected} ({} before w0 and {n_params} parameters)",
-            path.display(),
-            i + 1,
-            fields.len(),
-            w0
-        );
-        let id = fields[id_col].parse::<usize>().with_context(|| {
-            format!("{}:{}: bad id {:?}", path.display(), i + 1, fields[id_col])
-        })?;
-        let x = fields[w0..]
-            .iter()
-            .map(|f| f.parse::<f64>())
-            .collect::<Result<Vec<f64>, _>>()
-            .with_context(|| format!("{}:{}: bad number", path.display(), i + 1))?;
-        anyhow::ensure!(
-            rows.iter().all(|r: &MinimumRow| r.id != id),
-            "{}:{}: duplicate id {id}",
-            path.display(),
-            i + 1
-        );
-        rows.push(MinimumRow { id, x });
-    }
-    anyhow::ensure!(!rows.is_empty(), "{}: no minima", path.display());
-    Ok(rows)
 }
 
 /// Re-verifies the minima read (polish to RMS 1e-10, Hessian check) so every id is a true minimum.
@@ -181,11 +114,6 @@ fn report(loss: &mut Loss, db: &TsDatabase, ids: &[usize], csv: Option<&FsPath>)
     );
     let Some(path) = csv else { return Ok(()) };
     let n = loss.n_params();
-    let create = |p: &FsPath| -> Result<std::io::BufWriter<std::fs::File>> {
-        Ok(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        ))
-    };
     let ts_correct: Vec<usize> = db
         .transition_states
         .iter()
@@ -250,12 +178,7 @@ pub fn run_ts(args: &TsArgs) -> Result<()> {
     let params = SingleEndedParams::default();
     let rows = read_minima_csv(&args.from_minima, sys.potential.n_params())?;
     let minima = verify_rows(&mut sys, &rows, &params.verify)?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = args.threads {
-        anyhow::ensure!(t >= 1, "--threads must be at least 1");
-        pool = pool.num_threads(t);
-    }
-    let pool = pool.build().context("starting the thread pool")?;
+    let pool = thread_pool(args.threads)?;
     let db = pool.install(|| single_ended_all(&sys, minima, args.k, &params));
     let ids = output_ids(&rows, db.minima.len());
     report(&mut sys.potential, &db, &ids, args.csv.as_deref())

@@ -1,11 +1,12 @@
 //! `nnscape dgraph`, `nnscape embed` and `nnscape analyse` end to end on a small real N_h = 2
 //! XOR database built here (quenches from fixed starts plus single-ended searches).
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::{output, pseudo_random, run_ok, xor_loss};
 use nnscape_landscape::{LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances};
-use nnscape_model::{Dataset, Loss, Network};
 use nnscape_ts::{
     minimise_to_minimum, single_ended_paths, NetworkAlignment, SingleEndedParams, VerifyParams,
 };
@@ -13,32 +14,20 @@ use nnscape_ts::{NoSymmetry, System};
 
 const LAMBDA: f64 = 1e-3;
 
-fn start(seed: u64) -> Vec<f64> {
-    let mut s = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..12)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * 3.0
-        })
-        .collect()
-}
-
 /// Returns (number of minima, number of transition states).
 fn build_db(path: &Path) -> (usize, usize) {
-    let mut loss = Loss::new(Network::xor(2, LAMBDA).unwrap(), Dataset::xor()).unwrap();
+    let mut loss = xor_loss(2, LAMBDA);
     let db =
         LandscapeDb::open_or_create(path, &LandscapeIdentity::of(&loss), Tolerances::default())
             .unwrap();
     let vp = VerifyParams::default();
     let mut lowest: Option<(f64, Vec<f64>)> = None;
     for seed in 0..4 {
-        if let Ok(m) =
-            minimise_to_minimum(&mut System::new(&mut loss, NoSymmetry), &start(seed), &vp)
-        {
+        if let Ok(m) = minimise_to_minimum(
+            &mut System::new(&mut loss, NoSymmetry),
+            &pseudo_random(12, seed, 3.0),
+            &vp,
+        ) {
             let p = StationaryPoint::evaluate(&mut loss, &m.x, &Tolerances::default()).unwrap();
             db.insert_minimum(&p).unwrap();
             if lowest.as_ref().is_none_or(|l| m.energy < l.0) {
@@ -72,20 +61,6 @@ fn build_db(path: &Path) -> (usize, usize) {
     counts
 }
 
-fn nnscape(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_nnscape"))
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
 #[test]
 fn dgraph_embed_and_analyse() {
     let dir = tempfile::tempdir().unwrap();
@@ -94,7 +69,7 @@ fn dgraph_embed_and_analyse() {
     let p = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
     let db = db.to_string_lossy().into_owned();
 
-    let out = nnscape(&[
+    let out = run_ok(&[
         "dgraph",
         "--db",
         &db,
@@ -113,7 +88,7 @@ fn dgraph_embed_and_analyse() {
     assert_eq!(csv.lines().next().unwrap(), "x1,y1,x2,y2,minimum_id");
     assert!(csv.lines().count() > n_min);
 
-    nnscape(&["embed", "--db", &db, "--csv", &p("embed.csv")]);
+    run_ok(&["embed", "--db", &db, "--csv", &p("embed.csv")]);
     let csv = std::fs::read_to_string(p("embed.csv")).unwrap();
     assert_eq!(
         csv.lines().next().unwrap(),
@@ -126,10 +101,10 @@ fn dgraph_embed_and_analyse() {
     // An empty N_h = 3 database: every lookup reports `none` (points of index >= 2 too: they
     // cannot be stored there).
     let h3 = p("h3.sqlite");
-    let loss3 = Loss::new(Network::xor(3, LAMBDA).unwrap(), Dataset::xor()).unwrap();
+    let loss3 = xor_loss(3, LAMBDA);
     LandscapeDb::open_or_create(&h3, &LandscapeIdentity::of(&loss3), Tolerances::default())
         .unwrap();
-    nnscape(&[
+    run_ok(&[
         "embed",
         "--db",
         &db,
@@ -142,7 +117,7 @@ fn dgraph_embed_and_analyse() {
     assert!(csv.lines().skip(1).all(|l| l.ends_with(",none")), "{csv}");
 
     let out_dir = p("analysis");
-    let out = nnscape(&[
+    let out = run_ok(&[
         "analyse",
         "--db",
         &db,
@@ -165,10 +140,7 @@ fn dgraph_embed_and_analyse() {
     // The wrong data set is refused with a clear message.
     let and = p("and.csv");
     std::fs::write(&and, "x1,x2,label\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_nnscape"))
-        .args(["dgraph", "--db", &db, "--csv", &p("x.csv"), "--data", &and])
-        .output()
-        .unwrap();
+    let out = output(&["dgraph", "--db", &db, "--csv", &p("x.csv"), "--data", &and]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("not the one this landscape was explored with"));

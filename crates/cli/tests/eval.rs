@@ -1,10 +1,13 @@
 //! `nnscape eval` end to end.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
+use std::io::Write;
+use std::process::Stdio;
+
+/// Runs `nnscape args` with `stdin` as standard input: (success, stdout, stderr).
 fn nnscape(args: &[&str], stdin: &str) -> (bool, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nnscape"))
+    let mut child = common::nnscape()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

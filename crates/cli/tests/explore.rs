@@ -1,30 +1,26 @@
 //! `nnscape explore` / `export` end to end, including a run killed mid-way and resumed.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use common::{nnscape, output, run_ok, success};
 use nnscape_landscape::LandscapeDb;
-
-fn nnscape() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_nnscape"))
-}
 
 const LANDSCAPE: [&str; 6] = ["--hidden", "4", "--lambda", "1e-3", "--max-cycles", "1"];
 
 fn explore(db: &Path, threads: &str) -> String {
-    let out = nnscape()
-        .arg("explore")
-        .args(LANDSCAPE)
-        .args(["--db", db.to_str().unwrap(), "--threads", threads])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let db = db.to_str().unwrap();
+    run_ok(
+        &[
+            &["explore"][..],
+            &LANDSCAPE,
+            &["--db", db, "--threads", threads],
+        ]
+        .concat(),
+    )
 }
 
 /// Minimum and transition-state energies (bit patterns) with their links, in id order.
@@ -100,46 +96,23 @@ fn killed_run_keeps_its_points_and_resumes_to_the_same_landscape() {
 fn export_csv_matches_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h2.sqlite");
-    let out = nnscape()
-        .args([
-            "explore",
-            "--hidden",
-            "2",
-            "--lambda",
-            "1e-2",
-            "--db",
-            db.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let h2 = ["--hidden", "2", "--lambda", "1e-2"];
+    let stdout = run_ok(&[&["explore"][..], &h2, &["--db", db.to_str().unwrap()]].concat());
     assert!(
         stdout.contains("saturated") && stdout.contains("connected      yes"),
         "{stdout}"
     );
     let csv_dir = dir.path().join("csv");
     let ps_dir = dir.path().join("ps");
-    let out = nnscape()
-        .args([
-            "export",
-            "--db",
-            db.to_str().unwrap(),
-            "--csv",
-            csv_dir.to_str().unwrap(),
-        ])
-        .args(["--pathsample", ps_dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_ok(&[
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--csv",
+        csv_dir.to_str().unwrap(),
+        "--pathsample",
+        ps_dir.to_str().unwrap(),
+    ]);
     let store = LandscapeDb::open_existing(&db).unwrap();
     let minima = std::fs::read_to_string(csv_dir.join("minima.csv")).unwrap();
     let mut lines = minima.lines();
@@ -191,39 +164,22 @@ fn export_csv_matches_the_database() {
     }
     // Importing the PATHSAMPLE files into a fresh database gives the same counts.
     let copy = dir.path().join("copy.sqlite");
-    let out = nnscape()
-        .args([
-            "import",
-            "--hidden",
-            "2",
-            "--lambda",
-            "1e-2",
-            "--db",
-            copy.to_str().unwrap(),
-        ])
-        .args(["--pathsample", ps_dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (copy_db, ps) = (copy.to_str().unwrap(), ps_dir.to_str().unwrap());
+    success(output(
+        &[&["import"][..], &h2, &["--db", copy_db, "--pathsample", ps]].concat(),
+    ));
     assert_eq!(contents(&copy), contents(&db));
     // A database of another landscape is refused, untouched.
     let before = std::fs::read(&db).unwrap();
-    let out = nnscape()
-        .args([
-            "explore",
-            "--hidden",
-            "3",
-            "--lambda",
-            "1e-2",
-            "--db",
-            db.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = output(&[
+        "explore",
+        "--hidden",
+        "3",
+        "--lambda",
+        "1e-2",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("N_h is 2 in the file but 3"));
     assert_eq!(std::fs::read(&db).unwrap(), before);

@@ -1,11 +1,10 @@
 //! `nnscape minima` end to end: the binary, its CSV format and its errors.
 
-use std::f64::consts::LN_2;
-use std::process::Command;
+mod common;
 
-fn nnscape() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_nnscape"))
-}
+use std::f64::consts::LN_2;
+
+use common::{nnscape, success};
 
 /// Runs `nnscape minima` with `extra` arguments, returns the CSV rows as numbers.
 fn minima_csv(extra: &[&str]) -> (String, Vec<Vec<f64>>) {
@@ -18,12 +17,7 @@ fn minima_csv(extra: &[&str]) -> (String, Vec<Vec<f64>>) {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = success(out);
     assert!(stdout.contains("n_correct"), "{stdout}");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut lines = text.lines();

@@ -1,24 +1,22 @@
 //! `nnscape ts` and `nnscape connect` end to end on XOR (N_h = 2, lambda = 1e-3).
 
-use std::process::Command;
+mod common;
 
-use nnscape_model::{Dataset, Loss, Network};
+use common::{output, success, xor_loss, Lcg};
 use nnscape_ts::{minimise_to_minimum, NetworkAlignment, VerifyParams};
 use nnscape_ts::{NoSymmetry, System, Tolerances};
 
-/// Minima from fixed pseudo-random starts (a small LCG keeps the test free of rand).
+/// The landscape of every test here: XOR, N_h = 2, lambda = 1e-3.
+const XOR_H2: [&str; 4] = ["--hidden", "2", "--lambda", "1e-3"];
+
+/// Minima from fixed pseudo-random starts in [-3, 3).
 fn minima_csv(dir: &std::path::Path) -> std::path::PathBuf {
-    let net = Network::xor(2, 1e-3).unwrap();
-    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
+    let mut loss = xor_loss(2, 1e-3);
+    let net = *loss.network();
     let al = NetworkAlignment::new(net);
     let vp = VerifyParams::default();
-    let mut state = 12345u64;
-    let mut next = || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((state >> 11) as f64 / (1u64 << 53) as f64) * 6.0 - 3.0
-    };
+    let mut lcg = Lcg::new(12345);
+    let mut next = || lcg.next_unit() * 6.0 - 3.0;
     let mut found: Vec<(f64, Vec<f64>)> = Vec::new();
     for _ in 0..16 {
         let x0: Vec<f64> = (0..net.n_params()).map(|_| next()).collect();
@@ -52,11 +50,10 @@ fn minima_csv(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-fn nnscape(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_nnscape"))
-        .args(args)
-        .output()
-        .unwrap()
+/// `nnscape <command>` on [`XOR_H2`] with the minima file and `extra` arguments.
+fn run(command: &str, minima: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let minima = minima.to_str().unwrap();
+    output(&[&[command][..], &XOR_H2, &["--from-minima", minima], extra].concat())
 }
 
 #[test]
@@ -64,26 +61,11 @@ fn ts_writes_verified_transition_states() {
     let dir = tempfile::tempdir().unwrap();
     let minima = minima_csv(dir.path());
     let csv = dir.path().join("ts.csv");
-    let out = nnscape(&[
+    let stdout = success(run(
         "ts",
-        "--hidden",
-        "2",
-        "--lambda",
-        "1e-3",
-        "--from-minima",
-        minima.to_str().unwrap(),
-        "--k",
-        "4",
-        "--threads",
-        "2",
-        "--csv",
-        csv.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        &minima,
+        &["--k", "4", "--threads", "2", "--csv", csv.to_str().unwrap()],
+    ));
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
     let header = lines.next().unwrap();
@@ -105,7 +87,6 @@ fn ts_writes_verified_transition_states() {
         }
     }
     assert!(proper >= 1);
-    let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         rows.iter().filter(|r| r[5] == r[6]).count(),
         stdout.matches("(same minimum on both sides)").count()
@@ -127,7 +108,7 @@ fn wrong_column_count_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let minima = minima_csv(dir.path());
     // N_h = 3 has 17 parameters: the 12-column file is refused with its name and line.
-    let out = nnscape(&[
+    let out = output(&[
         "ts",
         "--hidden",
         "3",
@@ -142,30 +123,53 @@ fn wrong_column_count_names_file_and_line() {
 }
 
 #[test]
+fn bad_rows_name_file_line_and_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(minima_csv(dir.path())).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let fields = |l: &str| l.split(',').map(str::to_owned).collect::<Vec<_>>();
+    for (name, line, edit, needle) in [
+        (
+            "number.csv",
+            2,
+            (6, "abc"),
+            "bad number \"abc\" in column w1",
+        ),
+        ("id.csv", 3, (0, "x"), "bad id \"x\""),
+    ] {
+        let mut bad = lines.clone();
+        let mut row = fields(&bad[line - 1]);
+        row[edit.0] = edit.1.to_owned();
+        bad[line - 1] = row.join(",");
+        let path = dir.path().join(name);
+        std::fs::write(&path, bad.join("\n")).unwrap();
+        let out = run("ts", &path, &[]);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("{name}:{line}: {needle}")), "{err}");
+    }
+    // A duplicate id, on the line that repeats it.
+    let n = lines.len();
+    lines.push(lines[1].clone());
+    let path = dir.path().join("dup.csv");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let err = String::from_utf8_lossy(&run("ts", &path, &[]).stderr).into_owned();
+    assert!(
+        err.contains(&format!("dup.csv:{}: duplicate id 0", n + 1)),
+        "{err}"
+    );
+}
+
+#[test]
 fn connect_joins_two_minima() {
     let dir = tempfile::tempdir().unwrap();
     let minima = minima_csv(dir.path());
     let csv = dir.path().join("c.csv");
-    let out = nnscape(&[
+    success(run(
         "connect",
-        "--hidden",
-        "2",
-        "--lambda",
-        "1e-3",
-        "--from-minima",
-        minima.to_str().unwrap(),
-        "--min1",
-        "0",
-        "--min2",
-        "1",
-        "--csv",
-        csv.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        &minima,
+        &["--min1", "0", "--min2", "1", "--csv", csv.to_str().unwrap()],
+    ));
     let text = std::fs::read_to_string(&csv).unwrap();
     for l in text.lines().skip(1) {
         let r: Vec<&str> = l.split(',').collect();

@@ -30,8 +30,14 @@ pub fn pseudo_random(n: usize, seed: u64, scale: f64) -> Vec<f64> {
         .collect()
 }
 
+/// The XOR loss with `n_hidden` hidden nodes at [`LAMBDA`].
 pub fn loss(n_hidden: usize) -> Loss {
-    Loss::new(Network::xor(n_hidden, LAMBDA).unwrap(), Dataset::xor()).unwrap()
+    loss_with(n_hidden, LAMBDA)
+}
+
+/// The XOR loss with `n_hidden` hidden nodes at `lambda`.
+pub fn loss_with(n_hidden: usize, lambda: f64) -> Loss {
+    Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
 }
 
 pub fn open(path: &Path, loss: &Loss) -> LandscapeDb {

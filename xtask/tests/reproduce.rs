@@ -188,9 +188,17 @@ fn check_outputs(out: &Path, grid: &Grid) {
         manifest["grid"]["landscapes"].as_array().unwrap().len(),
         keys.len()
     );
+    // The settings structs as serde writes them, field by field.
     let explore = &manifest["settings"]["explore_params"];
-    assert_eq!(explore["_type"], "ExploreParams");
+    assert_eq!(explore["max_cycles"], serde_json::json!(xtask::MAX_CYCLES));
+    assert_eq!(explore["max_time"], serde_json::Value::Null);
     assert!(explore["basin_hopping"]["quench"]["rms_gradient_tolerance"].is_number());
+    assert!(explore["basin_hopping"]["stop"]["Saturation"]["no_new_for"].is_number());
+    // JSON has no infinity: written as a string, not as null.
+    assert_eq!(
+        explore["connect"]["verify"]["hef"]["max_energy_rise"],
+        serde_json::json!("inf")
+    );
     assert!(manifest["settings"]["sensitivity_params"]["sigmas"].is_array());
     assert!(manifest["settings"]["dedup_settings_default"]["energy_tolerance"].is_number());
     assert!(manifest["landscapes"][0]["dedup_settings"]["distance_tolerance"].is_number());

@@ -19,68 +19,50 @@ pub(crate) fn count_plots(results: &[LandscapeResult]) -> Vec<(&'static str, Plo
     let series = |name: String,
                   colour: usize,
                   dashed: bool,
-                  rows: Vec<&LandscapeResult>,
-                  x: &dyn Fn(&LandscapeResult) -> f64,
-                  y: &dyn Fn(&LandscapeResult) -> f64| Series {
+                  rows: &[&LandscapeResult],
+                  x: fn(&LandscapeResult) -> f64,
+                  y: fn(&LandscapeResult) -> f64| Series {
         name,
         points: rows.iter().map(|r| (x(r), y(r))).collect(),
         hollow: rows.iter().map(|r| !r.saturated || !r.connected).collect(),
         colour,
         dashed,
     };
+    // One colour per line of the table: minima solid, transition states dashed.
+    let minima_and_ts = |label: String,
+                         colour: usize,
+                         rows: &[&LandscapeResult],
+                         x: fn(&LandscapeResult) -> f64| {
+        [
+            series(format!("{label} minima"), colour, false, rows, x, |r| {
+                r.counts.n_minima as f64
+            }),
+            series(format!("{label} TS"), colour, true, rows, x, |r| {
+                r.counts.n_transition_states as f64
+            }),
+        ]
+    };
     let mut by_lambda = Vec::new();
     let mut ratio = Vec::new();
     for (i, &h) in hidden.iter().enumerate() {
-        let rows: Vec<&LandscapeResult> = {
-            let mut v: Vec<&LandscapeResult> = results.iter().filter(|r| r.n_hidden == h).collect();
-            v.sort_by(|a, b| a.lambda.total_cmp(&b.lambda));
-            v
-        };
-        by_lambda.push(series(
-            format!("N_h = {h} minima"),
-            i,
-            false,
-            rows.clone(),
-            &|r| r.lambda,
-            &|r| r.counts.n_minima as f64,
-        ));
-        by_lambda.push(series(
-            format!("N_h = {h} TS"),
-            i,
-            true,
-            rows.clone(),
-            &|r| r.lambda,
-            &|r| r.counts.n_transition_states as f64,
-        ));
+        let mut rows: Vec<&LandscapeResult> = results.iter().filter(|r| r.n_hidden == h).collect();
+        rows.sort_by(|a, b| a.lambda.total_cmp(&b.lambda));
+        by_lambda.extend(minima_and_ts(format!("N_h = {h}"), i, &rows, |r| r.lambda));
         ratio.push(series(
             format!("N_h = {h}"),
             i,
             false,
-            rows,
-            &|r| r.lambda,
-            &|r| r.counts.ts_per_minimum,
+            &rows,
+            |r| r.lambda,
+            |r| r.counts.ts_per_minimum,
         ));
     }
     let mut by_nh = Vec::new();
     for (i, &l) in lambdas.iter().rev().enumerate() {
         let mut rows: Vec<&LandscapeResult> = results.iter().filter(|r| r.lambda == l).collect();
         rows.sort_by_key(|r| r.n_hidden);
-        by_nh.push(series(
-            format!("lambda = {} minima", lambda_label(l)),
-            i,
-            false,
-            rows.clone(),
-            &|r| r.n_hidden as f64,
-            &|r| r.counts.n_minima as f64,
-        ));
-        by_nh.push(series(
-            format!("lambda = {} TS", lambda_label(l)),
-            i,
-            true,
-            rows,
-            &|r| r.n_hidden as f64,
-            &|r| r.counts.n_transition_states as f64,
-        ));
+        let label = format!("lambda = {}", lambda_label(l));
+        by_nh.extend(minima_and_ts(label, i, &rows, |r| r.n_hidden as f64));
     }
     vec![
         (

@@ -8,6 +8,7 @@
 
 use anyhow::Result;
 use nnscape_analysis::classification::LandscapeClassification;
+use nnscape_analysis::counts::COUNTS_HEADER;
 use nnscape_analysis::embed::{EmbedRow, EMBED_CSV_HEADER};
 use nnscape_analysis::sensitivity::{LandscapeSensitivity, SensitivityRow, SENSITIVITY_CSV_HEADER};
 use nnscape_model::Dataset;
@@ -16,25 +17,25 @@ use serde::{Serialize, Serializer};
 use crate::explore::LandscapeResult;
 use crate::grid::LandscapeKey;
 
-/// Header of counts.csv (the field names of [`CountsRow`]).
-pub const COUNTS_CSV_HEADER: [&str; 16] = [
-    "landscape",
-    "n_hidden",
-    "lambda",
-    "n_minima",
-    "n_ts",
-    "ts_per_minimum",
-    "global_min_energy",
-    "n_minima_all_correct",
-    "n_data_symmetries",
-    "n_minima_data_classes",
-    "n_ts_data_classes",
-    "connected",
-    "saturated",
-    "stop",
-    "searches",
-    "seconds",
-];
+/// Header of counts.csv (the field names of `CountsRow`): the landscape's name, the
+/// analysis crate's counts columns ([`COUNTS_HEADER`]), then how the exploration went.
+pub const COUNTS_CSV_HEADER: [&str; 16] = {
+    const EXPLORATION: [&str; 5] = ["connected", "saturated", "stop", "searches", "seconds"];
+    let mut h = [""; 16];
+    h[0] = "landscape";
+    // Loops by index: the only way to copy arrays in a const.
+    let mut i = 0;
+    while i < COUNTS_HEADER.len() {
+        h[1 + i] = COUNTS_HEADER[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < EXPLORATION.len() {
+        h[1 + COUNTS_HEADER.len() + j] = EXPLORATION[j];
+        j += 1;
+    }
+    h
+};
 
 /// Writes a float with `Display` (shortest round-trip digits, no exponent: `0.001`), the
 /// format counts.csv has always used; serde's own float format (ryu) writes `1e-5` and `1.0`.

@@ -154,6 +154,50 @@ pub struct Exception<K> {
     pub counts: Vec<usize>,
 }
 
+/// How the counts along lines of the table (fixed `K`, landscapes in reading order) follow a
+/// trend: the shared part of claims 1 and 2.
+struct Trend<K> {
+    /// Lines with at least two landscapes (shorter ones say nothing).
+    n_lines: usize,
+    minima_follow: usize,
+    ts_follow: usize,
+    /// Lines where both counts are larger at the end than at the start.
+    both_grew: usize,
+    /// Minima before TS on each line.
+    exceptions: Vec<Exception<K>>,
+}
+
+fn trend<'a, K: Copy>(
+    lines: impl Iterator<Item = (K, Vec<&'a LandscapeResult>)>,
+    follows: fn(&[usize]) -> bool,
+) -> Trend<K> {
+    let mut t = Trend {
+        n_lines: 0,
+        minima_follow: 0,
+        ts_follow: 0,
+        both_grew: 0,
+        exceptions: Vec::new(),
+    };
+    for (at, rows) in lines.filter(|(_, rows)| rows.len() >= 2) {
+        t.n_lines += 1;
+        let m: Vec<usize> = rows.iter().map(|r| r.counts.n_minima).collect();
+        let ts: Vec<usize> = rows.iter().map(|r| r.counts.n_transition_states).collect();
+        if m.last() > m.first() && ts.last() > ts.first() {
+            t.both_grew += 1;
+        }
+        for (points, counts) in [(Points::Minima, m), (Points::Ts, ts)] {
+            if !follows(&counts) {
+                t.exceptions.push(Exception { points, at, counts });
+            } else if points == Points::Minima {
+                t.minima_follow += 1;
+            } else {
+                t.ts_follow += 1;
+            }
+        }
+    }
+    t
+}
+
 /// Claim 1: the numbers of minima and transition states grow with N_h.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Growth {
@@ -178,48 +222,21 @@ pub fn growth(results: &[LandscapeResult]) -> Option<Growth> {
     if axes.hidden.len() < 2 {
         return None;
     }
-    let (mut minima_ok, mut ts_ok, mut grew, mut n) = (0, 0, 0, 0);
-    let mut exceptions = Vec::new();
-    for &l in &axes.lambdas {
-        let rows: Vec<&LandscapeResult> = axes
-            .hidden
-            .iter()
-            .filter_map(|&h| find(results, h, l))
-            .collect();
-        if rows.len() < 2 {
-            continue;
-        }
-        n += 1;
-        let m: Vec<usize> = rows.iter().map(|r| r.counts.n_minima).collect();
-        let t: Vec<usize> = rows.iter().map(|r| r.counts.n_transition_states).collect();
-        if m.last() > m.first() && t.last() > t.first() {
-            grew += 1;
-        }
-        for (points, counts, ok) in [
-            (Points::Minima, m, &mut minima_ok),
-            (Points::Ts, t, &mut ts_ok),
-        ] {
-            if non_decreasing(&counts) {
-                *ok += 1;
-            } else {
-                exceptions.push(Exception {
-                    points,
-                    at: l,
-                    counts,
-                });
-            }
-        }
-    }
+    let lines = axes.lambdas.iter().map(|&l| {
+        let rows = axes.hidden.iter().filter_map(|&h| find(results, h, l));
+        (l, rows.collect())
+    });
+    let t = trend(lines, non_decreasing);
     let (h_first, h_last) = (axes.hidden[0], axes.hidden[axes.hidden.len() - 1]);
     let totals = |h: usize| Totals::of(results.iter().filter(|r| r.n_hidden == h));
     Some(Growth {
         h_first,
         h_last,
-        n_lambdas: n,
-        minima_non_decreasing: minima_ok,
-        ts_non_decreasing: ts_ok,
-        both_grew: grew,
-        exceptions,
+        n_lambdas: t.n_lines,
+        minima_non_decreasing: t.minima_follow,
+        ts_non_decreasing: t.ts_follow,
+        both_grew: t.both_grew,
+        exceptions: t.exceptions,
         first: totals(h_first),
         last: totals(h_last),
     })
@@ -248,44 +265,20 @@ pub fn lambda_dependence(results: &[LandscapeResult]) -> Option<LambdaDependence
         return None;
     }
     let ascending: Vec<f64> = axes.lambdas.iter().rev().copied().collect();
-    let (mut minima_ok, mut ts_ok, mut n) = (0, 0, 0);
-    let mut exceptions = Vec::new();
-    for &h in &axes.hidden {
-        let rows: Vec<&LandscapeResult> = ascending
-            .iter()
-            .filter_map(|&l| find(results, h, l))
-            .collect();
-        if rows.len() < 2 {
-            continue;
-        }
-        n += 1;
-        let m: Vec<usize> = rows.iter().map(|r| r.counts.n_minima).collect();
-        let t: Vec<usize> = rows.iter().map(|r| r.counts.n_transition_states).collect();
-        for (points, counts, ok) in [
-            (Points::Minima, m, &mut minima_ok),
-            (Points::Ts, t, &mut ts_ok),
-        ] {
-            let decreasing: Vec<usize> = counts.iter().rev().copied().collect();
-            if non_decreasing(&decreasing) {
-                *ok += 1;
-            } else {
-                exceptions.push(Exception {
-                    points,
-                    at: h,
-                    counts,
-                });
-            }
-        }
-    }
+    let lines = axes.hidden.iter().map(|&h| {
+        let rows = ascending.iter().filter_map(|&l| find(results, h, l));
+        (h, rows.collect())
+    });
+    let t = trend(lines, |v| v.windows(2).all(|w| w[1] <= w[0]));
     let (l0, l1) = (ascending[0], ascending[ascending.len() - 1]);
     let totals = |l: f64| Totals::of(results.iter().filter(|r| r.lambda == l));
     Some(LambdaDependence {
         lambda_smallest: l0,
         lambda_largest: l1,
-        n_hidden_values: n,
-        minima_non_increasing: minima_ok,
-        ts_non_increasing: ts_ok,
-        exceptions,
+        n_hidden_values: t.n_lines,
+        minima_non_increasing: t.minima_follow,
+        ts_non_increasing: t.ts_follow,
+        exceptions: t.exceptions,
         smallest: totals(l0),
         largest: totals(l1),
     })

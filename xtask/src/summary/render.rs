@@ -32,6 +32,12 @@ fn points(p: Points) -> &'static str {
     }
 }
 
+/// The heading of a claim and what the paper says.
+fn claim(s: &mut String, title: &str, paper: &str) {
+    let _ = writeln!(s, "\n## {title}\n");
+    let _ = writeln!(s, "Paper: {paper}");
+}
+
 const NOT_COMPUTED: &str = "\nNot computed in this run (`--only`).";
 
 /// The whole summary.
@@ -151,10 +157,10 @@ fn verdict<K>(s: &mut String, intro: &str, exceptions: &[Exception<K>], at: impl
 }
 
 fn growth(s: &mut String, g: &Finding<Growth>) {
-    let _ = writeln!(s, "\n## 1. Growth with the number of hidden nodes\n");
-    let _ = writeln!(
+    claim(
         s,
-        "Paper: the numbers of minima and of transition states grow quickly with N_h."
+        "1. Growth with the number of hidden nodes",
+        "the numbers of minima and of transition states grow quickly with N_h.",
     );
     let g = match g {
         Finding::Numbers(g) => g,
@@ -185,10 +191,10 @@ fn growth(s: &mut String, g: &Finding<Growth>) {
 }
 
 fn lambda(s: &mut String, d: &Finding<LambdaDependence>) {
-    let _ = writeln!(s, "\n## 2. Dependence on the regularisation lambda\n");
-    let _ = writeln!(
+    claim(
         s,
-        "Paper: larger lambda removes stationary points (fewer minima and transition states as lambda grows)."
+        "2. Dependence on the regularisation lambda",
+        "larger lambda removes stationary points (fewer minima and transition states as lambda grows).",
     );
     let d = match d {
         Finding::Numbers(d) => d,
@@ -221,10 +227,10 @@ fn lambda(s: &mut String, d: &Finding<LambdaDependence>) {
 }
 
 fn ratio(s: &mut String, r: &Ratio) {
-    let _ = writeln!(s, "\n## 3. Transition states per minimum\n");
-    let _ = writeln!(
+    claim(
         s,
-        "Paper: the counts of transition states are reported next to those of minima; their ratio says how richly the minima are interconnected (for molecular landscapes TS usually outnumber minima)."
+        "3. Transition states per minimum",
+        "the counts of transition states are reported next to those of minima; their ratio says how richly the minima are interconnected (for molecular landscapes TS usually outnumber minima).",
     );
     let lines: Vec<String> = r
         .by_hidden
@@ -252,11 +258,11 @@ fn ratio(s: &mut String, r: &Ratio) {
 }
 
 fn embedding(s: &mut String, e: &Finding<Embedding>, seeded: bool) {
-    let _ = writeln!(s, "\n## 4. Embedding of smaller networks in larger ones\n");
-    let _ = writeln!(
+    claim(
         s,
-        "Paper: the stationary points of smaller networks are embedded in larger ones (an extra hidden node with zero weights keeps \
-         a stationary point stationary; its Hessian index can only stay or grow)."
+        "4. Embedding of smaller networks in larger ones",
+        "the stationary points of smaller networks are embedded in larger ones (an extra hidden node with zero weights keeps \
+         a stationary point stationary; its Hessian index can only stay or grow).",
     );
     let e = match e {
         Finding::NotComputed => {
@@ -310,10 +316,10 @@ fn embedding(s: &mut String, e: &Finding<Embedding>, seeded: bool) {
 }
 
 fn classification(s: &mut String, c: &Finding<Classification>) {
-    let _ = writeln!(s, "\n## 5. How minima and saddles classify the data\n");
-    let _ = writeln!(
+    claim(
         s,
-        "Paper: minima and saddles differ in how they classify the data (how many of the four XOR points they get right)."
+        "5. How minima and saddles classify the data",
+        "minima and saddles differ in how they classify the data (how many of the four XOR points they get right).",
     );
     let Finding::Numbers(c) = c else {
         let _ = writeln!(s, "{NOT_COMPUTED}");
@@ -354,13 +360,10 @@ fn classification(s: &mut String, c: &Finding<Classification>) {
 }
 
 fn sensitivity(s: &mut String, r: &Finding<Sensitivity>) {
-    let _ = writeln!(
+    claim(
         s,
-        "\n## 6. Sensitivity to noisy inputs: minima vs saddles\n"
-    );
-    let _ = writeln!(
-        s,
-        "Paper: minima and saddles differ in how sensitive their classification is to perturbed inputs."
+        "6. Sensitivity to noisy inputs: minima vs saddles",
+        "minima and saddles differ in how sensitive their classification is to perturbed inputs.",
     );
     let Finding::Numbers(r) = r else {
         let _ = writeln!(s, "{NOT_COMPUTED}");

@@ -103,7 +103,7 @@ pub fn lambda_label(lambda: f64) -> String {
 pub enum Output {
     /// counts.csv, counts_vs_lambda.svg, counts_vs_nh.svg, ratio.svg.
     Counts,
-    /// dgraph_<landscape>.csv and .svg.
+    /// `dgraph_<landscape>.csv` and `.svg`.
     Dgraph,
     /// classification.csv.
     Classification,

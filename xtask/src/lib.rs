@@ -16,17 +16,16 @@
 //! println!("{} landscapes, {} files", report.landscapes.len(), report.files.len());
 //! # Ok::<(), anyhow::Error>(())
 //! ```
-
 //!
-//! One module per job: [`grid`] (which landscapes, `--only`), [`explore`] (the time budget and
+//! One module per job: `grid` (which landscapes, `--only`), `explore` (the time budget and
 //! one landscape explored and counted), `tables` (the CSV files), `figures` (the SVG plots),
-//! `summary` (SUMMARY.md: one function per claim, then a renderer), [`manifest`]
+//! `summary` (SUMMARY.md: one function per claim, then a renderer), `manifest`
 //! (manifest.json); this file runs them in order.
 
-pub mod explore;
+mod explore;
 mod figures;
-pub mod grid;
-pub mod manifest;
+mod grid;
+mod manifest;
 pub mod plot;
 mod summary;
 mod tables;

@@ -3,7 +3,7 @@
 //! the list of files.
 //!
 //! A value that cannot be serialised is an error. JSON has no infinity, so non-finite floats
-//! are written as the strings `"inf"`, `"-inf"`, `"NaN"` ([`finite`]) rather than as `null`.
+//! are written as the strings `"inf"`, `"-inf"`, `"NaN"` ([`Finite`]) rather than as `null`.
 
 mod finite;
 
@@ -20,7 +20,7 @@ use crate::explore::MIN_LANDSCAPE_BUDGET;
 use crate::grid::{Grid, Selection};
 use crate::{Report, ReproduceOptions};
 
-pub use finite::Finite;
+use finite::Finite;
 
 /// The settings of the analyses of one run (the exploration settings are per landscape).
 pub(crate) struct AnalysisSettings {
@@ -30,7 +30,7 @@ pub(crate) struct AnalysisSettings {
 }
 
 /// `value` as JSON, non-finite floats as strings; an error when serde cannot serialise it.
-pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
     Ok(serde_json::to_value(Finite(value))?)
 }
 

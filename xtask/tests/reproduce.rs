@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use xtask::{reproduce, Grid, ReproduceOptions, COUNTS_CSV_HEADER};
+use xtask::{reproduce, Grid, ReproduceOptions};
 
 fn options(out: &Path, grid: Option<Grid>) -> ReproduceOptions {
     ReproduceOptions {
@@ -79,7 +79,12 @@ fn check_outputs(out: &Path, grid: &Grid) {
 
     // counts.csv: the expected columns, one row per landscape, in grid order, all saturated.
     let (header, rows) = read_csv(&out.join("counts.csv"));
-    assert_eq!(header, COUNTS_CSV_HEADER);
+    assert_eq!(
+        header.join(","),
+        "landscape,n_hidden,lambda,n_minima,n_ts,ts_per_minimum,global_min_energy,\
+         n_minima_all_correct,n_data_symmetries,n_minima_data_classes,n_ts_data_classes,\
+         connected,saturated,stop,searches,seconds"
+    );
     let names: Vec<&str> = rows.iter().map(|r| r["landscape"].as_str()).collect();
     let want: Vec<String> = keys.iter().map(|k| k.name()).collect();
     assert_eq!(names, want);
@@ -112,37 +117,18 @@ fn check_outputs(out: &Path, grid: &Grid) {
     }
 
     let (header, rows) = read_csv(&out.join("classification.csv"));
+    // Then p_true_d, correct_d for each of the 4 XOR points.
     assert_eq!(
-        header[..9],
-        [
-            "n_hidden",
-            "lambda",
-            "kind",
-            "id",
-            "energy",
-            "hessian_index",
-            "n_correct",
-            "min_margin",
-            "auc"
-        ]
+        header.join(","),
+        "n_hidden,lambda,kind,id,energy,hessian_index,n_correct,min_margin,auc,\
+         p_true_0,correct_0,p_true_1,correct_1,p_true_2,correct_2,p_true_3,correct_3"
     );
-    assert_eq!(header.len(), 9 + 2 * 4);
     assert_eq!(landscapes_in(&rows), expected);
 
     let (header, rows) = read_csv(&out.join("sensitivity.csv"));
     assert_eq!(
-        header,
-        [
-            "n_hidden",
-            "lambda",
-            "group",
-            "kind",
-            "id",
-            "energy",
-            "sigma",
-            "fraction_correct",
-            "mean_input_gradient_norm"
-        ]
+        header.join(","),
+        "n_hidden,lambda,group,kind,id,energy,sigma,fraction_correct,mean_input_gradient_norm"
     );
     assert_eq!(landscapes_in(&rows), expected);
     for r in &rows {
@@ -155,18 +141,8 @@ fn check_outputs(out: &Path, grid: &Grid) {
 
     let (header, rows) = read_csv(&out.join("embedding.csv"));
     assert_eq!(
-        header,
-        [
-            "n_hidden",
-            "lambda",
-            "kind",
-            "id",
-            "energy",
-            "rms_gradient_embedded",
-            "index_small",
-            "index_large",
-            "found_in_larger"
-        ]
+        header.join(","),
+        "n_hidden,lambda,kind,id,energy,rms_gradient_embedded,index_small,index_large,found_in_larger"
     );
     let pairs: BTreeSet<(String, String)> = keys
         .iter()
@@ -188,9 +164,17 @@ fn check_outputs(out: &Path, grid: &Grid) {
         manifest["grid"]["landscapes"].as_array().unwrap().len(),
         keys.len()
     );
+    // The settings structs as serde writes them, field by field.
     let explore = &manifest["settings"]["explore_params"];
-    assert_eq!(explore["_type"], "ExploreParams");
+    assert_eq!(explore["max_cycles"], serde_json::json!(xtask::MAX_CYCLES));
+    assert_eq!(explore["max_time"], serde_json::Value::Null);
     assert!(explore["basin_hopping"]["quench"]["rms_gradient_tolerance"].is_number());
+    assert!(explore["basin_hopping"]["stop"]["Saturation"]["no_new_for"].is_number());
+    // JSON has no infinity: written as a string, not as null.
+    assert_eq!(
+        explore["connect"]["verify"]["hef"]["max_energy_rise"],
+        serde_json::json!("inf")
+    );
     assert!(manifest["settings"]["sensitivity_params"]["sigmas"].is_array());
     assert!(manifest["settings"]["tolerances_default"]["energy"].is_number());
     assert!(manifest["landscapes"][0]["tolerances"]["distance"].is_number());

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use nnscape_landscape::LandscapeDb;
+use nnscape_landscape::{energy_order, LandscapeDb};
 use nnscape_model::{classify, Dataset, Loss};
 
 use crate::{all_points, landscape_loss, AnalysisError, PointKind};
@@ -142,11 +142,9 @@ pub fn classify_landscape(
 }
 
 impl LandscapeClassification {
-    /// CSV: `kind,id,energy,hessian_index,n_correct,min_margin,auc`, then per data point d
-    /// `p_true_d` (probability of its true class) and `correct_d` (0/1). An empty `auc` means
-    /// the data does not have two classes.
-    pub fn write_csv(&self, dataset: &Dataset, out: impl Write) -> Result<(), AnalysisError> {
-        let mut w = csv::Writer::from_writer(out);
+    /// The CSV header of [`write_csv`](Self::write_csv): `kind,id,energy,hessian_index,
+    /// n_correct,min_margin,auc`, then `p_true_d,correct_d` for each data point d.
+    pub fn csv_header(dataset: &Dataset) -> Vec<String> {
         let mut header: Vec<String> = [
             "kind",
             "id",
@@ -163,23 +161,45 @@ impl LandscapeClassification {
             header.push(format!("p_true_{d}"));
             header.push(format!("correct_{d}"));
         }
-        w.write_record(&header)?;
+        header
+    }
+
+    /// The CSV record of one row, in the order of [`csv_header`](Self::csv_header) (callers
+    /// that add columns of their own write these records without re-parsing the CSV).
+    pub fn csv_record(row: &ClassificationRow, dataset: &Dataset) -> Vec<String> {
+        let c = &row.classification;
+        let mut rec = vec![
+            row.kind.as_str().to_owned(),
+            row.id.to_string(),
+            format!("{:.17e}", row.energy),
+            row.hessian_index.to_string(),
+            c.n_correct.to_string(),
+            format!("{:e}", c.min_margin),
+            c.auc.map_or(String::new(), |a| a.to_string()),
+        ];
+        for d in 0..dataset.len() {
+            rec.push(format!("{:e}", c.probabilities[d][dataset.label(d)]));
+            rec.push(u8::from(c.correct[d]).to_string());
+        }
+        rec
+    }
+
+    /// The lowest minimum (ties: lowest id), by [`nnscape_landscape::energy_order`].
+    pub fn global_minimum(&self) -> Option<&ClassificationRow> {
+        self.rows
+            .iter()
+            .filter(|r| r.kind == PointKind::Minimum)
+            .min_by(|a, b| energy_order((a.energy, a.id), (b.energy, b.id)))
+    }
+
+    /// CSV: `kind,id,energy,hessian_index,n_correct,min_margin,auc`, then per data point d
+    /// `p_true_d` (probability of its true class) and `correct_d` (0/1). An empty `auc` means
+    /// the data does not have two classes.
+    pub fn write_csv(&self, dataset: &Dataset, out: impl Write) -> Result<(), AnalysisError> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(Self::csv_header(dataset))?;
         for r in &self.rows {
-            let c = &r.classification;
-            let mut rec = vec![
-                r.kind.as_str().to_owned(),
-                r.id.to_string(),
-                format!("{:.17e}", r.energy),
-                r.hessian_index.to_string(),
-                c.n_correct.to_string(),
-                format!("{:e}", c.min_margin),
-                c.auc.map_or(String::new(), |a| a.to_string()),
-            ];
-            for d in 0..dataset.len() {
-                rec.push(format!("{:e}", c.probabilities[d][dataset.label(d)]));
-                rec.push(u8::from(c.correct[d]).to_string());
-            }
-            w.write_record(&rec)?;
+            w.write_record(Self::csv_record(r, dataset))?;
         }
         w.flush()?;
         Ok(())

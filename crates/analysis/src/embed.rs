@@ -270,30 +270,41 @@ pub fn embed_landscape(
     Ok(rows)
 }
 
+/// CSV header of [`write_embed_csv`].
+pub const EMBED_CSV_HEADER: [&str; 7] = [
+    "kind",
+    "id",
+    "energy",
+    "rms_gradient_embedded",
+    "index_small",
+    "index_large",
+    "found_in_larger",
+];
+
+impl EmbedRow {
+    /// The CSV record of this row, in the order of [`EMBED_CSV_HEADER`] (callers that add
+    /// columns of their own write these records without re-parsing the CSV).
+    pub fn csv_record(&self) -> [String; 7] {
+        [
+            self.kind.as_str().to_owned(),
+            self.id.to_string(),
+            format!("{:.17e}", self.energy_embedded),
+            format!("{:e}", self.rms_gradient_embedded),
+            self.index_small.to_string(),
+            self.index_large.to_string(),
+            self.found_in_larger.csv_field(),
+        ]
+    }
+}
+
 /// CSV: `kind,id,energy,rms_gradient_embedded,index_small,index_large,found_in_larger`.
 /// `found_in_larger` is the id in the larger database, `none` when absent, and empty when no
 /// larger database was given.
 pub fn write_embed_csv(rows: &[EmbedRow], out: impl Write) -> Result<(), AnalysisError> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "kind",
-        "id",
-        "energy",
-        "rms_gradient_embedded",
-        "index_small",
-        "index_large",
-        "found_in_larger",
-    ])?;
+    w.write_record(EMBED_CSV_HEADER)?;
     for r in rows {
-        w.write_record([
-            r.kind.as_str().to_owned(),
-            r.id.to_string(),
-            format!("{:.17e}", r.energy_embedded),
-            format!("{:e}", r.rms_gradient_embedded),
-            r.index_small.to_string(),
-            r.index_large.to_string(),
-            r.found_in_larger.csv_field(),
-        ])?;
+        w.write_record(r.csv_record())?;
     }
     w.flush()?;
     Ok(())

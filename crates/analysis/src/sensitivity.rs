@@ -16,11 +16,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use nnscape_landscape::LandscapeDb;
+use nnscape_landscape::{energy_order, LandscapeDb};
 use nnscape_model::Loss;
 use nnscape_model::{classify, Dataset};
 
-use crate::{all_points, global_minimum_id, landscape_loss, AnalysisError, PointKind, PointRef};
+use crate::{all_points, landscape_loss, AnalysisError, PointKind, PointRef};
 
 /// Settings of the perturbation analysis.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -180,6 +180,22 @@ pub enum Group {
 }
 
 impl Group {
+    /// The groups in the order of [`LandscapeSensitivity::groups`].
+    pub const ALL: [Group; 3] = [
+        Group::GlobalMinimum,
+        Group::OtherMinima,
+        Group::TransitionStates,
+    ];
+
+    /// The group of the point `(kind, id)` in a landscape whose global minimum is `gmin`.
+    pub fn of(kind: PointKind, id: i64, gmin: Option<i64>) -> Group {
+        match kind {
+            PointKind::Minimum if Some(id) == gmin => Group::GlobalMinimum,
+            PointKind::Minimum => Group::OtherMinima,
+            PointKind::TransitionState => Group::TransitionStates,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::GlobalMinimum => "global minimum",
@@ -240,74 +256,173 @@ pub fn sensitivity_of_points(
             },
         )
         .collect();
-    let gmin = global_minimum_id(points);
-    let group_of = |r: &SensitivityRow| match r.kind {
-        PointKind::Minimum if Some(r.id) == gmin => Group::GlobalMinimum,
-        PointKind::Minimum => Group::OtherMinima,
-        PointKind::TransitionState => Group::TransitionStates,
-    };
-    let groups = [
-        Group::GlobalMinimum,
-        Group::OtherMinima,
-        Group::TransitionStates,
-    ]
-    .into_iter()
-    .map(|g| {
-        let members: Vec<&SensitivityRow> = rows.iter().filter(|r| group_of(r) == g).collect();
-        let n = members.len() as f64;
-        GroupSummary {
-            group: g,
-            count: members.len(),
-            mean_fraction_correct: (0..params.sigmas.len())
-                .map(|s| {
-                    members
-                        .iter()
-                        .map(|r| r.sensitivity.fraction_correct[s])
-                        .sum::<f64>()
-                        / n
-                })
-                .collect(),
-            mean_input_gradient_norm: members
-                .iter()
-                .map(|r| r.sensitivity.mean_input_gradient_norm)
-                .sum::<f64>()
-                / n,
-        }
-    })
-    .collect();
-    LandscapeSensitivity {
+    let mut out = LandscapeSensitivity {
         sigmas: params.sigmas.clone(),
         rows,
-        groups,
+        groups: vec![],
+    };
+    out.groups = pooled_group_summaries(&[&out]);
+    out
+}
+
+/// Means of the measures per group (in [`Group::ALL`] order) over every row of every landscape
+/// given, each landscape grouped by its own global minimum. The landscapes must share their
+/// sigmas (the first one's are used); with none, every group has count 0 and no means.
+pub fn pooled_group_summaries(landscapes: &[&LandscapeSensitivity]) -> Vec<GroupSummary> {
+    let n_sigmas = landscapes.first().map_or(0, |s| s.sigmas.len());
+    Group::ALL
+        .into_iter()
+        .map(|g| {
+            let (mut sums, mut gradient_sum, mut n) = (vec![0.0; n_sigmas], 0.0, 0usize);
+            for s in landscapes {
+                let gmin = s.global_minimum_id();
+                for r in s.rows.iter().filter(|r| Group::of(r.kind, r.id, gmin) == g) {
+                    n += 1;
+                    gradient_sum += r.sensitivity.mean_input_gradient_norm;
+                    for (acc, f) in sums.iter_mut().zip(&r.sensitivity.fraction_correct) {
+                        *acc += f;
+                    }
+                }
+            }
+            GroupSummary {
+                group: g,
+                count: n,
+                mean_fraction_correct: sums.iter().map(|sum| sum / n as f64).collect(),
+                mean_input_gradient_norm: gradient_sum / n as f64,
+            }
+        })
+        .collect()
+}
+
+/// CSV header of [`LandscapeSensitivity::write_csv`].
+pub const SENSITIVITY_CSV_HEADER: [&str; 6] = [
+    "kind",
+    "id",
+    "energy",
+    "sigma",
+    "fraction_correct",
+    "mean_input_gradient_norm",
+];
+
+impl SensitivityRow {
+    /// The CSV records of this row, one per sigma, in the order of [`SENSITIVITY_CSV_HEADER`]
+    /// (callers that add columns of their own write these without re-parsing the CSV).
+    pub fn csv_records<'a>(&'a self, sigmas: &'a [f64]) -> impl Iterator<Item = [String; 6]> + 'a {
+        sigmas.iter().enumerate().map(move |(s, sigma)| {
+            [
+                self.kind.as_str().to_owned(),
+                self.id.to_string(),
+                format!("{:.17e}", self.energy),
+                format!("{sigma:e}"),
+                self.sensitivity.fraction_correct[s].to_string(),
+                format!("{:e}", self.sensitivity.mean_input_gradient_norm),
+            ]
+        })
     }
 }
 
 impl LandscapeSensitivity {
+    /// The id of the lowest minimum among the rows (ties: lowest id), by
+    /// [`nnscape_landscape::energy_order`].
+    pub fn global_minimum_id(&self) -> Option<i64> {
+        self.rows
+            .iter()
+            .filter(|r| r.kind == PointKind::Minimum)
+            .min_by(|a, b| energy_order((a.energy, a.id), (b.energy, b.id)))
+            .map(|r| r.id)
+    }
+
+    /// The group of each row, in row order.
+    pub fn row_groups(&self) -> Vec<Group> {
+        let gmin = self.global_minimum_id();
+        self.rows
+            .iter()
+            .map(|r| Group::of(r.kind, r.id, gmin))
+            .collect()
+    }
+
     /// CSV in long form: `kind,id,energy,sigma,fraction_correct,mean_input_gradient_norm`, one
     /// row per point and sigma (the gradient norm does not depend on sigma and is repeated).
     pub fn write_csv(&self, out: impl Write) -> Result<(), AnalysisError> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record([
-            "kind",
-            "id",
-            "energy",
-            "sigma",
-            "fraction_correct",
-            "mean_input_gradient_norm",
-        ])?;
+        w.write_record(SENSITIVITY_CSV_HEADER)?;
         for r in &self.rows {
-            for (s, sigma) in self.sigmas.iter().enumerate() {
-                w.write_record([
-                    r.kind.as_str().to_owned(),
-                    r.id.to_string(),
-                    format!("{:.17e}", r.energy),
-                    format!("{sigma:e}"),
-                    r.sensitivity.fraction_correct[s].to_string(),
-                    format!("{:e}", r.sensitivity.mean_input_gradient_norm),
-                ])?;
+            for rec in r.csv_records(&self.sigmas) {
+                w.write_record(rec)?;
             }
         }
         w.flush()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(kind: PointKind, id: i64, energy: f64, f: [f64; 2], g: f64) -> SensitivityRow {
+        SensitivityRow {
+            kind,
+            id,
+            energy,
+            sensitivity: PointSensitivity {
+                fraction_correct: f.to_vec(),
+                mean_input_gradient_norm: g,
+            },
+        }
+    }
+
+    #[test]
+    fn groups_follow_each_landscapes_global_minimum_and_pool_over_landscapes() {
+        use PointKind::{Minimum, TransitionState};
+        let landscape = |rows| LandscapeSensitivity {
+            sigmas: vec![0.1, 1.0],
+            rows,
+            groups: vec![],
+        };
+        // Equal energies: the lower id is the global minimum.
+        let a = landscape(vec![
+            row(Minimum, 2, 0.1, [1.0, 0.5], 1.0),
+            row(Minimum, 1, 0.1, [0.5, 0.0], 3.0),
+            row(TransitionState, 1, 0.0, [1.0, 1.0], 2.0),
+        ]);
+        let b = landscape(vec![row(Minimum, 5, 0.4, [0.0, 0.5], 5.0)]);
+        assert_eq!(a.global_minimum_id(), Some(1));
+        use Group::{GlobalMinimum, OtherMinima, TransitionStates};
+        assert_eq!(
+            a.row_groups(),
+            [OtherMinima, GlobalMinimum, TransitionStates]
+        );
+        let pooled = pooled_group_summaries(&[&a, &b]);
+        let g = &pooled[0];
+        assert_eq!((g.group, g.count), (GlobalMinimum, 2));
+        assert_eq!(g.mean_fraction_correct, [0.25, 0.25]);
+        assert_eq!(g.mean_input_gradient_norm, 4.0);
+        assert_eq!((pooled[1].count, pooled[2].count), (1, 1));
+        let none = pooled_group_summaries(&[]);
+        assert!(none
+            .iter()
+            .all(|g| g.count == 0 && g.mean_fraction_correct.is_empty()));
+    }
+
+    #[test]
+    fn csv_records_are_the_rows_of_write_csv() {
+        let s = LandscapeSensitivity {
+            sigmas: vec![0.5],
+            rows: vec![row(PointKind::Minimum, 3, 0.25, [0.75, 0.0], 0.5)],
+            groups: vec![],
+        };
+        let mut buf = Vec::new();
+        s.write_csv(&mut buf).unwrap();
+        let rec: Vec<[String; 6]> = s.rows[0].csv_records(&s.sigmas).collect();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            format!(
+                "{}\n{}\n",
+                SENSITIVITY_CSV_HEADER.join(","),
+                rec[0].join(",")
+            )
+        );
+        assert_eq!(rec[0][..3], ["min", "3", "2.50000000000000000e-1"]);
     }
 }

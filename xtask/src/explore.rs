@@ -1,0 +1,222 @@
+//! Exploration of the grid: the time budget shared out over the landscapes, and one landscape
+//! explored (resuming its database, seeded from the next smaller one) and counted.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use nnscape_analysis::counts::{landscape_counts, LandscapeCounts};
+use nnscape_landscape::{
+    add_stationary_points, embedded_stationary_points, explore, ExploreParams, LandscapeDb,
+    LandscapeIdentity, Tolerances,
+};
+use nnscape_model::{Dataset, Loss, Network};
+use serde::Serialize;
+
+use crate::grid::LandscapeKey;
+use crate::ReproduceOptions;
+
+/// Exploration time budget of the whole default grid (the study must finish within 30
+/// minutes; the rest is margin for the analyses).
+pub const FULL_TIME_BUDGET: Duration = Duration::from_secs(25 * 60);
+/// Exploration time budget of the `--quick` grid.
+pub const QUICK_TIME_BUDGET: Duration = Duration::from_secs(90);
+/// No landscape gets less than this, whatever the budget left.
+pub const MIN_LANDSCAPE_BUDGET: Duration = Duration::from_secs(2);
+/// Cycle cap of every exploration: high, so that the time budget (not the cycle count) is
+/// what stops a landscape that does not saturate.
+pub const MAX_CYCLES: usize = 50;
+
+/// What happened to one landscape.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LandscapeResult {
+    pub name: String,
+    pub n_hidden: usize,
+    pub lambda: f64,
+    /// Database file.
+    pub db: PathBuf,
+    pub saturated: bool,
+    /// Why the exploration stopped (`saturated`, `time budget`, ...).
+    pub stop: String,
+    /// Whether every minimum is joined to the global minimum by known transition states.
+    pub connected: bool,
+    /// Cycles finished (over every run).
+    pub cycles: usize,
+    /// Searches of this run (0 when the database was already saturated).
+    pub searches_this_run: usize,
+    /// Searches logged in the database (every run).
+    pub searches_total: usize,
+    /// Exploration time of this run and of every run that did work on this database.
+    pub seconds_this_run: f64,
+    pub seconds_total: f64,
+    /// Time budget given to this run.
+    pub budget_seconds: f64,
+    #[serde(skip)]
+    pub counts: LandscapeCounts,
+}
+
+/// Weight of a landscape in the time budget: the cost of mapping grows roughly geometrically
+/// with N_h (measured: 0.2 s at N_h = 2 up to ~5 s at N_h = 4-5 for lambda >= 1e-4, more at
+/// smaller lambda).
+fn budget_weight(k: &LandscapeKey) -> f64 {
+    2f64.powi(k.n_hidden as i32)
+}
+
+/// The exploration settings of every landscape (the time budget is set per landscape).
+pub fn explore_params(seed: u64) -> ExploreParams {
+    ExploreParams {
+        seed,
+        max_cycles: MAX_CYCLES,
+        ..ExploreParams::default()
+    }
+}
+
+pub(crate) fn db_path(out: &Path, k: &LandscapeKey) -> PathBuf {
+    out.join("db").join(format!("{}.sqlite", k.name()))
+}
+
+/// Exploration seconds of earlier runs, kept next to the database (the database does not
+/// record time), so that counts.csv is the same when a rerun does no work.
+fn timing_path(out: &Path, k: &LandscapeKey) -> PathBuf {
+    out.join("db").join(format!("{}.seconds", k.name()))
+}
+
+fn loss_of(k: &LandscapeKey) -> Result<Loss> {
+    Ok(Loss::new(
+        Network::xor(k.n_hidden, k.lambda)?,
+        Dataset::xor(),
+    )?)
+}
+
+pub(crate) fn bar_style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+/// Explores every landscape of `keys` in table order (inside `pool`), sharing `budget` out by
+/// weight: each gets `remaining * weight / (weight of the landscapes left)`, at least
+/// [`MIN_LANDSCAPE_BUDGET`], and time it does not use passes on.
+pub(crate) fn explore_grid(
+    opts: &ReproduceOptions,
+    keys: &[LandscapeKey],
+    base: &ExploreParams,
+    budget: Duration,
+    pool: &rayon::ThreadPool,
+    progress: (&MultiProgress, &ProgressBar),
+) -> Result<Vec<LandscapeResult>> {
+    let (multi, overall) = progress;
+    let dataset = Dataset::xor();
+    let mut results = Vec::with_capacity(keys.len());
+    let mut remaining = budget.as_secs_f64();
+    let mut weight_left: f64 = keys.iter().map(budget_weight).sum();
+    for k in keys {
+        let share = remaining * budget_weight(k) / weight_left;
+        let share = share.max(MIN_LANDSCAPE_BUDGET.as_secs_f64());
+        weight_left -= budget_weight(k);
+        overall.set_message(k.name());
+        let bar = multi.add(ProgressBar::new_spinner());
+        bar.set_style(bar_style("{prefix:>9} [{elapsed_precise}] {spinner} {msg}"));
+        bar.set_prefix(k.name());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        let r = pool.install(|| explore_one(opts, k, base, share, &dataset, &bar))?;
+        bar.finish_and_clear();
+        multi.remove(&bar);
+        remaining = (remaining - r.seconds_this_run).max(0.0);
+        results.push(r);
+        overall.inc(1);
+    }
+    Ok(results)
+}
+
+/// Explores one landscape (inside the caller's pool) and counts it.
+fn explore_one(
+    opts: &ReproduceOptions,
+    k: &LandscapeKey,
+    base: &ExploreParams,
+    budget_seconds: f64,
+    dataset: &Dataset,
+    bar: &ProgressBar,
+) -> Result<LandscapeResult> {
+    let loss = loss_of(k)?;
+    let path = db_path(&opts.out, k);
+    let db =
+        LandscapeDb::open_or_create(&path, &LandscapeIdentity::of(&loss), Tolerances::default())
+            .with_context(|| format!("opening {}", path.display()))?;
+    let was_saturated = db
+        .cycles()?
+        .iter()
+        .any(|c| c.end == Some((c.minima_start, c.ts_start)));
+    let params = ExploreParams {
+        max_time: Some(Duration::from_secs_f64(budget_seconds)),
+        ..base.clone()
+    };
+    if opts.embed_seeds && k.n_hidden > 1 && db.cycles()?.is_empty() {
+        let smaller = LandscapeKey {
+            n_hidden: k.n_hidden - 1,
+            lambda: k.lambda,
+        };
+        let small_path = db_path(&opts.out, &smaller);
+        if small_path.exists() {
+            let small = LandscapeDb::open_existing(&small_path)
+                .with_context(|| format!("opening {}", small_path.display()))?;
+            let seeds = embedded_stationary_points(&small)?;
+            bar.set_message(format!("seeding from {}", smaller.name()));
+            add_stationary_points(&db, &loss, &seeds, &params)
+                .with_context(|| format!("seeding {} from {}", k.name(), smaller.name()))?;
+        }
+    }
+    let report = explore(&db, &loss, &params, |p| {
+        bar.set_message(format!(
+            "cycle {} {:<13} minima {:>5}  TS {:>5}  connected {:>5.1}%  searches {}",
+            p.cycle,
+            p.phase.to_string(),
+            p.minima,
+            p.transition_states,
+            100.0 * p.connected_fraction,
+            p.searches,
+        ))
+    })
+    .with_context(|| format!("exploring {}", k.name()))?;
+    let timing = timing_path(&opts.out, k);
+    let earlier: f64 = std::fs::read_to_string(&timing)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0.0);
+    let seconds_total = if was_saturated && timing.exists() {
+        earlier
+    } else {
+        // Milliseconds are plenty, and keep the column short.
+        let total = ((earlier + report.seconds) * 1000.0).round() / 1000.0;
+        std::fs::write(&timing, format!("{total}\n"))
+            .with_context(|| format!("writing {}", timing.display()))?;
+        total
+    };
+    let counts = landscape_counts(&db, dataset)?;
+    Ok(LandscapeResult {
+        name: k.name(),
+        n_hidden: k.n_hidden,
+        lambda: k.lambda,
+        db: PathBuf::from("db").join(format!("{}.sqlite", k.name())),
+        saturated: report.stop.is_saturated(),
+        stop: report.stop.to_string(),
+        connected: report.summary.connected,
+        cycles: report.cycles,
+        searches_this_run: report.searches,
+        searches_total: db.count_searches()?,
+        seconds_this_run: report.seconds,
+        seconds_total,
+        budget_seconds,
+        counts,
+    })
+}
+
+/// Returns `Err` unless `stop` means the landscape is fully mapped (for callers that insist).
+pub fn require_saturated(results: &[LandscapeResult]) -> Result<()> {
+    let open: Vec<&str> = results
+        .iter()
+        .filter(|r| !r.saturated)
+        .map(|r| r.name.as_str())
+        .collect();
+    ensure!(open.is_empty(), "not saturated: {}", open.join(", "));
+    Ok(())
+}

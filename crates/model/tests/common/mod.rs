@@ -36,7 +36,7 @@ pub fn loss_and_params() -> impl Strategy<Value = (Loss, Vec<f64>)> {
                 n_in: nin,
                 n_hidden: nh,
                 n_out: nout,
-                lambda: lambda,
+                lambda,
             })
             .unwrap()
             .with_bias_regularisation(regb);

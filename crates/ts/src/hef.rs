@@ -2,15 +2,12 @@
 //! along the lowest Hessian eigenvector, minimise in the space orthogonal to it, repeat, and
 //! finish with a Newton polish.
 
-use nalgebra::DMatrix;
-use nnscape_model::symmetric_eigen;
-use nnscape_model::vector::{dot, norm, rms};
-use nnscape_optim::{
-    newton_polish, HessianObjective, Lbfgs, LbfgsParams, NewtonParams, Objective, OptimError,
-    Termination, Tolerances,
-};
+mod climb;
 
-use crate::eigen::{lowest_eigenpair, lowest_eigenpairs, EigenError, EigenMethod, EigenParams};
+use nnscape_optim::{HessianObjective, NewtonParams, OptimError, Tolerances};
+
+use crate::eigen::{lowest_eigenpairs, EigenError, EigenMethod, EigenParams};
+use climb::Climb;
 
 /// Parameters of [`find_transition_state`].
 #[derive(Debug, Clone, serde::Serialize)]
@@ -130,31 +127,6 @@ impl From<EigenError> for TsFailure {
     }
 }
 
-/// The objective restricted to the space orthogonal to `v`: true energy, projected gradient.
-/// L-BFGS directions are combinations of projected gradients, so every step stays orthogonal
-/// to `v`.
-struct Projected<'a, O: ?Sized> {
-    obj: &'a mut O,
-    v: &'a [f64],
-}
-
-impl<O: Objective + ?Sized> Objective for Projected<'_, O> {
-    fn dim(&self) -> usize {
-        self.obj.dim()
-    }
-    fn energy_gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
-        let e = self.obj.energy_gradient(x, grad);
-        let c = dot(grad, self.v);
-        for (g, v) in grad.iter_mut().zip(self.v) {
-            *g -= c * v;
-        }
-        e
-    }
-    fn energy(&mut self, x: &[f64]) -> f64 {
-        self.obj.energy(x)
-    }
-}
-
 /// Classify a stationary point: `Ok` with the lowest pair when the index is exactly 1.
 pub(crate) fn check_index_one<O: HessianObjective + ?Sized>(
     obj: &mut O,
@@ -173,41 +145,6 @@ pub(crate) fn check_index_one<O: HessianObjective + ?Sized>(
         1 => Ok((eig.eigenvalues[0], eig.vector(0))),
         0 => Err(TsFailure::NoNegativeEigenvalue),
         index => Err(TsFailure::TooManyNegativeEigenvalues { index }),
-    }
-}
-
-/// Eigenvector of the full spectrum with the largest overlap with `dir` (mode following).
-fn follow_mode<O: HessianObjective + ?Sized>(
-    obj: &mut O,
-    x: &[f64],
-    dir: &[f64],
-    params: &EigenParams,
-    hv: &mut [f64],
-) -> Result<(f64, Vec<f64>, f64), EigenError> {
-    match params.method {
-        EigenMethod::Exact => {
-            let n = obj.dim();
-            let mut h = DMatrix::zeros(n, n);
-            obj.hessian(x, &mut h);
-            let h = (&h + h.transpose()) * 0.5;
-            let e = symmetric_eigen(h)?;
-            let best = (0..n)
-                .max_by(|&a, &b| {
-                    let overlap = |c: usize| {
-                        let col = e.eigenvectors.column(c);
-                        col.iter().zip(dir).map(|(p, q)| p * q).sum::<f64>().abs()
-                    };
-                    overlap(a).total_cmp(&overlap(b))
-                })
-                .unwrap_or(0);
-            Ok((e.eigenvalues[best], e.vector(best), e.eigenvalues[0]))
-        }
-        EigenMethod::Lanczos => {
-            // Matrix-free: follow the given direction itself with its Rayleigh quotient.
-            let (l0, _) = lowest_eigenpair(obj, x, Some(dir), params)?;
-            obj.hessian_vector(x, dir, hv);
-            Ok((dot(dir, hv), dir.to_vec(), l0))
-        }
     }
 }
 
@@ -231,182 +168,24 @@ pub fn find_transition_state<O: HessianObjective + ?Sized>(
     params: &HefParams,
     tolerances: &Tolerances,
 ) -> Result<TransitionState, TsFailure> {
-    let n = obj.dim();
-    let cutoff = tolerances.eigenvalue_cutoff;
-    let mut x = x0.to_vec();
-    let mut g = vec![0.0; n];
-    let mut g_trial = vec![0.0; n];
-    let mut x_trial = vec![0.0; n];
-    let mut hv = vec![0.0; n];
-    let mut e = obj.energy_gradient(&x, &mut g);
-    let e0 = e;
-    let mut trust = params.initial_uphill_step;
-    let mut follow: Option<Vec<f64>> = initial_direction.and_then(|d| {
-        let nd = norm(d);
-        (nd > 0.0).then(|| d.iter().map(|v| v / nd).collect())
-    });
-    let mut v_prev: Option<Vec<f64>> = None;
-    let mut newton_switch = params.newton_switch_rms;
-    let tangent_params = |max_step: f64| LbfgsParams {
-        memory: params.lbfgs_memory,
-        max_step,
-        rms_gradient_tolerance: params.rms_gradient_tolerance,
-        max_iterations: params.tangent_steps,
-        ..LbfgsParams::default()
-    };
-    let mut tangent_step = params.tangent_max_step;
-    let mut tangent = Lbfgs::new(tangent_params(tangent_step))?;
-    params.newton.validate()?;
-    // Last point with negative curvature, to return to if a cycle loses it.
-    let mut x_neg = vec![0.0; n];
-    let mut g_neg = vec![0.0; n];
-    let mut v_neg = vec![0.0; n];
-    let mut e_neg = f64::NAN;
-    let mut have_neg = false;
-
+    let mut climb = Climb::new(obj, x0, initial_direction, params, tolerances)?;
     for iter in 0..params.max_iterations {
-        if !e.is_finite() || g.iter().any(|v| !v.is_finite()) {
-            return Err(TsFailure::NonFinite);
-        }
-        // Direction to climb: the lowest mode, or the followed mode while still convex.
-        let (l, v) = match &follow {
-            Some(dir) => {
-                let (l, v, lowest) = follow_mode(obj, &x, dir, &params.eigen, &mut hv)?;
-                if lowest < -cutoff {
-                    follow = None;
-                    lowest_eigenpair(obj, &x, v_prev.as_deref(), &params.eigen)?
-                } else {
-                    (l, v)
-                }
-            }
-            None => lowest_eigenpair(obj, &x, v_prev.as_deref(), &params.eigen)?,
-        };
-        // A cycle from a point with negative curvature went wrong when the curvature is gone or
-        // the lowest eigenvector turned by more than 60 degrees: the tangent-space minimisation
-        // slid along a stale eigenvector into another region. Go back and take shorter steps
-        // (pele also steps back when the eigenvalue turns positive).
-        let lost = have_neg && (l >= -cutoff || dot(&v, &v_neg).abs() < 0.5);
-        if lost && tangent_step > params.tangent_max_step / 64.0 {
-            x.copy_from_slice(&x_neg);
-            g.copy_from_slice(&g_neg);
-            e = e_neg;
-            trust = (trust * 0.5).max(params.min_uphill_step);
-            tangent_step *= 0.5;
-            tangent = Lbfgs::new(tangent_params(tangent_step))?;
+        climb.check_finite()?;
+        let (l, v) = climb.climbing_mode()?;
+        if climb.lost_negative_curvature(l, &v) {
+            climb.step_back()?;
             continue;
         }
-        // (Once the tangent step has been halved six times the new region is accepted.)
-        let convex_too_long = !have_neg && l >= -cutoff && iter >= params.max_convex_cycles;
-        if convex_too_long || e - e0 > params.max_energy_rise {
-            return Err(TsFailure::ClimbLimit);
-        }
-        if l < -cutoff {
-            x_neg.copy_from_slice(&x);
-            g_neg.copy_from_slice(&g);
-            v_neg.copy_from_slice(&v);
-            e_neg = e;
-            have_neg = true;
-        }
-        let r = rms(&g);
-        if l < -cutoff && r < newton_switch {
-            let res = newton_polish(obj, &x, &params.newton);
-            if res.termination == Termination::Converged
-                && res.rms_gradient <= params.rms_gradient_tolerance
-            {
-                let (eigenvalue, eigenvector) =
-                    check_index_one(obj, &res.x, Some(&v), params, tolerances)?;
-                return Ok(TransitionState {
-                    x: res.x,
-                    energy: res.energy,
-                    rms_gradient: res.rms_gradient,
-                    eigenvalue,
-                    eigenvector,
-                    iterations: iter,
-                });
-            }
-            // Newton did not settle: get closer with more hybrid cycles first.
-            newton_switch *= 0.1;
+        climb.check_climb_limits(l, iter)?;
+        climb.remember_if_negative(l, &v);
+        if let Some(ts) = climb.try_newton(l, &v, iter)? {
+            return Ok(ts);
         }
         // A stationary point without negative curvature (a minimum, or a zero mode only) is not
         // an answer: keep climbing.
-
-        // Uphill step along v.
-        let f = dot(&g, &v);
-        let mut h = if l < -cutoff {
-            2.0 * f / (l.abs() * (1.0 + (1.0 + 4.0 * f * f / (l * l)).sqrt()))
-        } else {
-            // No negative curvature: the Newton-like step would go downhill, so take the full
-            // trust radius uphill (along the followed direction if F vanishes).
-            let along = match &follow {
-                Some(dir) if f.abs() < 1e-12 => dot(dir, &v).signum(),
-                _ if f == 0.0 => 1.0,
-                _ => f.signum(),
-            };
-            along * trust
-        };
-        if h.abs() > trust {
-            h = trust * h.signum();
-        }
-        loop {
-            for i in 0..n {
-                x_trial[i] = x[i] + h * v[i];
-            }
-            let e_trial = obj.energy_gradient(&x_trial, &mut g_trial);
-            if !e_trial.is_finite() {
-                if trust > params.min_uphill_step {
-                    trust = (trust * 0.5).max(params.min_uphill_step);
-                    h = h.signum() * h.abs().min(trust);
-                    continue;
-                }
-                return Err(TsFailure::NonFinite);
-            }
-            let predicted = f * h + 0.5 * l * h * h;
-            let actual = e_trial - e;
-            let ratio = if predicted.abs() > 1e-300 {
-                actual / predicted
-            } else {
-                1.0
-            };
-            // Trust-radius update in the spirit of pele: grow when the quadratic model is good,
-            // shrink when it is poor, reject a step that went the wrong way.
-            if (0.5..=2.0).contains(&ratio) {
-                trust = (trust * 1.2).min(params.max_uphill_step);
-            } else if !(0.2..=5.0).contains(&ratio) {
-                trust = (trust * 0.5).max(params.min_uphill_step);
-            }
-            if ratio < 0.0 && h.abs() > params.min_uphill_step && predicted.abs() > 1e-12 {
-                h = h.signum() * trust.min(h.abs() * 0.5);
-                continue;
-            }
-            x.copy_from_slice(&x_trial);
-            break;
-        }
-        if let Some(dir) = follow.as_mut() {
-            let s = h.signum();
-            for (d, vi) in dir.iter_mut().zip(&v) {
-                *d = s * vi;
-            }
-        }
-
-        // Minimise in the space orthogonal to v.
-        let e_before = e;
-        let res = tangent.minimize(
-            &mut Projected {
-                obj: &mut *obj,
-                v: &v,
-            },
-            &x,
-        );
-        // Still in the convex region, a cycle that ends below where it started has slid over a
-        // ridge into another basin: keep the uphill step only and shrink the trust radius.
-        let slid = l >= -cutoff && res.energy < e_before;
-        if slid {
-            trust = (trust * 0.5).max(params.min_uphill_step);
-        } else if res.energy.is_finite() {
-            x.copy_from_slice(&res.x);
-        }
-        e = obj.energy_gradient(&x, &mut g);
-        v_prev = Some(v);
+        let h = climb.uphill_step(l, &v)?;
+        climb.turn_followed_mode(h, &v);
+        climb.minimise_in_tangent_space(l, v);
     }
     Err(TsFailure::StepLimit)
 }

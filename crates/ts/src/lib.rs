@@ -39,15 +39,16 @@
 //! ```
 
 pub mod connect;
+pub mod database;
 pub mod dneb;
 pub mod eigen;
+mod graph;
 pub mod hef;
+pub mod single_ended;
 pub mod verify;
 
-pub use connect::{
-    connect, single_ended, single_ended_all, single_ended_paths, ConnectParams, ConnectResult,
-    SingleEndedParams, SingleEndedResult, TsDatabase, TsEdge,
-};
+pub use connect::{connect, ConnectParams, ConnectResult};
+pub use database::{TsDatabase, TsEdge};
 pub use dneb::{dneb, image_count, BandObjective, BandOptimizer, Climber, DnebParams, DnebResult};
 pub use eigen::{
     hessian_eigen, hessian_index, lanczos_lowest, lowest_eigenpair, lowest_eigenpairs,
@@ -56,6 +57,9 @@ pub use eigen::{
 };
 pub use hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 pub use nnscape_optim::{euclidean, Alignment, NetworkAlignment, NoSymmetry, System, Tolerances};
+pub use single_ended::{
+    single_ended, single_ended_all, single_ended_paths, SingleEndedParams, SingleEndedResult,
+};
 pub use verify::{
     minimise_to_minimum, push_off_and_minimise, verify_candidate, MinimumFound, Path, VerifyError,
     VerifyParams, VerifyStats,

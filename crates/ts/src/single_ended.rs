@@ -1,0 +1,247 @@
+//! Single-ended transition-state searches from a minimum, as OPTIM does from a minimum with
+//! no partner: eigenvector-following started along each of the minimum's softest Hessian
+//! modes, both signs, then verification of each distinct saddle by push-off and quenches.
+
+use nalgebra::DMatrix;
+use nnscape_model::vector::dot;
+use nnscape_optim::{Alignment, HessianObjective, Objective, System};
+use rayon::prelude::*;
+
+use crate::database::TsDatabase;
+use crate::eigen::lowest_eigenpairs;
+use crate::hef::{find_transition_state, TransitionState};
+use crate::verify::{push_off_and_minimise, MinimumFound, Path, VerifyParams, VerifyStats};
+
+/// Parameters of [`single_ended`] and [`single_ended_paths`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SingleEndedParams {
+    /// Displacement from the minimum along each eigenvector before eigenvector-following
+    /// starts (OPTIM-style small kick; HEF's own uphill steps do the climbing).
+    pub displacement: f64,
+    /// HEF settings, eigen-solver and deduplication tolerances.
+    pub verify: VerifyParams,
+}
+
+impl Default for SingleEndedParams {
+    fn default() -> Self {
+        Self {
+            displacement: 0.01,
+            verify: VerifyParams::default(),
+        }
+    }
+}
+
+/// The Hessian with the invariant directions deflated: `P H P + shift (I - P)`, `P` the
+/// projector orthogonal to them, so they appear as eigenvalue `shift` (far above the soft
+/// modes) and the lowest eigenpairs are the ones that can lead to a saddle.
+struct Deflated<'a, O: ?Sized> {
+    obj: &'a mut O,
+    dirs: &'a [Vec<f64>],
+    shift: f64,
+}
+
+impl<O: ?Sized> Deflated<'_, O> {
+    fn project(&self, v: &mut [f64]) {
+        for d in self.dirs {
+            let c = dot(v, d);
+            for (vi, di) in v.iter_mut().zip(d) {
+                *vi -= c * di;
+            }
+        }
+    }
+}
+
+impl<O: HessianObjective + ?Sized> Objective for Deflated<'_, O> {
+    fn dim(&self) -> usize {
+        self.obj.dim()
+    }
+    fn energy_gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
+        self.obj.energy_gradient(x, grad)
+    }
+}
+
+impl<O: HessianObjective + ?Sized> HessianObjective for Deflated<'_, O> {
+    fn hessian(&mut self, x: &[f64], h: &mut DMatrix<f64>) {
+        let n = self.dim();
+        self.obj.hessian(x, h);
+        let mut p = DMatrix::identity(n, n);
+        for d in self.dirs {
+            let dv = nalgebra::DVector::from_column_slice(d);
+            p -= &dv * dv.transpose();
+        }
+        let ph = &p * &*h * &p;
+        let q = DMatrix::identity(n, n) - &p;
+        h.copy_from(&(ph + q * self.shift));
+    }
+    fn hessian_vector(&mut self, x: &[f64], v: &[f64], out: &mut [f64]) {
+        let mut pv = v.to_vec();
+        self.project(&mut pv);
+        self.obj.hessian_vector(x, &pv, out);
+        self.project(out);
+        for ((o, vi), pvi) in out.iter_mut().zip(v).zip(&pv) {
+            *o += self.shift * (vi - pvi);
+        }
+    }
+}
+
+/// Eigenvalue given to the invariant directions when they are deflated: far above any
+/// soft mode of the loss (the largest XOR Hessian eigenvalues at minima are O(10)).
+const DEFLATION_SHIFT: f64 = 1e6;
+
+/// Starting points and directions of the single-ended searches: the `k` lowest Hessian modes
+/// at `minimum` (invariant directions of `align` excluded), both signs.
+fn single_ended_starts<O: HessianObjective, A: Alignment>(
+    sys: &mut System<O, A>,
+    minimum: &[f64],
+    k: usize,
+    params: &SingleEndedParams,
+) -> Vec<(Vec<f64>, Vec<f64>)> {
+    let dirs = sys.alignment.invariant_directions();
+    let obj = &mut sys.potential;
+    let eig = if dirs.is_empty() {
+        lowest_eigenpairs(obj, minimum, k, None, &params.verify.hef.eigen)
+    } else {
+        lowest_eigenpairs(
+            &mut Deflated {
+                obj,
+                dirs: &dirs,
+                shift: DEFLATION_SHIFT,
+            },
+            minimum,
+            k,
+            None,
+            &params.verify.hef.eigen,
+        )
+    };
+    let Ok(eig) = eig else {
+        return Vec::new();
+    };
+    let mut starts = Vec::new();
+    for mode in 0..k.min(eig.eigenvalues.len()) {
+        let v = eig.vector(mode);
+        for sign in [1.0, -1.0] {
+            let dir: Vec<f64> = v.iter().map(|c| sign * c).collect();
+            let x0 = minimum
+                .iter()
+                .zip(&dir)
+                .map(|(m, d)| m + params.displacement * d)
+                .collect();
+            starts.push((x0, dir));
+        }
+    }
+    starts
+}
+
+/// Single-ended search: eigenvector-following started from `minimum` displaced along each of
+/// its `k` lowest Hessian eigenvectors (skipping the alignment's invariant directions), both
+/// signs (up to `2k` searches), following that mode until negative curvature appears. Returns
+/// the distinct transition states found (not pushed off; see [`single_ended_paths`]).
+pub fn single_ended<O: HessianObjective, A: Alignment>(
+    sys: &mut System<O, A>,
+    minimum: &[f64],
+    k: usize,
+    params: &SingleEndedParams,
+) -> Vec<TransitionState> {
+    let vp = &params.verify;
+    let tolerances = sys.tolerances;
+    let mut found: Vec<TransitionState> = Vec::new();
+    for (x0, dir) in single_ended_starts(sys, minimum, k, params) {
+        if let Ok(ts) =
+            find_transition_state(&mut sys.potential, &x0, Some(&dir), &vp.hef, &tolerances)
+        {
+            if !found
+                .iter()
+                .any(|t| sys.same_point(&t.x, t.energy, &ts.x, ts.energy))
+            {
+                found.push(ts);
+            }
+        }
+    }
+    found
+}
+
+/// Verified outcome of the single-ended searches from one minimum.
+#[derive(Debug, Clone, Default)]
+pub struct SingleEndedResult {
+    /// Distinct verified paths (transition state and both minima), in search order. Paths whose
+    /// two sides reach the same minimum are kept with `same_minimum` set.
+    pub paths: Vec<Path>,
+    /// Search outcomes: every search is a candidate; index-2+ end points are counted in
+    /// `rejected_higher_index` and never returned.
+    pub stats: VerifyStats,
+}
+
+/// [`single_ended`] followed by verification of each distinct transition state: push off both
+/// ways and minimise each side to a Hessian-checked minimum ([`push_off_and_minimise`]).
+pub fn single_ended_paths<O: HessianObjective, A: Alignment>(
+    sys: &mut System<O, A>,
+    minimum: &[f64],
+    k: usize,
+    params: &SingleEndedParams,
+) -> SingleEndedResult {
+    let vp = &params.verify;
+    let tolerances = sys.tolerances;
+    let mut out = SingleEndedResult::default();
+    for (x0, dir) in single_ended_starts(sys, minimum, k, params) {
+        out.stats.candidates += 1;
+        let ts = match find_transition_state(
+            &mut sys.potential,
+            &x0,
+            Some(&dir),
+            &vp.hef,
+            &tolerances,
+        ) {
+            Ok(ts) => ts,
+            Err(e) => {
+                out.stats.count_failure(&e);
+                continue;
+            }
+        };
+        if out
+            .paths
+            .iter()
+            .any(|p| sys.same_point(&p.ts.x, p.ts.energy, &ts.x, ts.energy))
+        {
+            out.stats.duplicates += 1;
+            continue;
+        }
+        match push_off_and_minimise(sys, ts, vp) {
+            Ok(p) => {
+                out.stats.accepted += 1;
+                out.paths.push(p);
+            }
+            Err(_) => out.stats.failed += 1,
+        }
+    }
+    out
+}
+
+/// Single-ended searches from every minimum in `minima` (already verified), run in parallel
+/// on the current rayon pool with one clone of `sys` per minimum, merged in input order so the
+/// result does not depend on the number of threads.
+pub fn single_ended_all<O, A>(
+    sys: &System<O, A>,
+    minima: Vec<MinimumFound>,
+    k: usize,
+    params: &SingleEndedParams,
+) -> TsDatabase
+where
+    O: HessianObjective + Clone + Send + Sync,
+    A: Alignment + Clone + Sync,
+{
+    let results: Vec<SingleEndedResult> = minima
+        .par_iter()
+        .map(|m| single_ended_paths(&mut sys.clone(), &m.x, k, params))
+        .collect();
+    let mut db = TsDatabase {
+        minima,
+        ..TsDatabase::default()
+    };
+    for r in results {
+        db.stats.merge(&r.stats);
+        for p in r.paths {
+            db.add_path(p, sys);
+        }
+    }
+    db
+}

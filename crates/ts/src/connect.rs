@@ -1,8 +1,9 @@
 //! The double-ended connection algorithm (Carr, Trygubenko and Wales 2005; OPTIM `NEWCONNECT`,
 //! pele `DoubleEndedConnect`).
 
-use nnscape_optim::{Alignment, HessianObjective, System};
+use nnscape_optim::{Alignment, HessianObjective, OptimError, System};
 
+use crate::check::{count, positive};
 use crate::database::TsEdge;
 use crate::dneb::{dneb, DnebParams};
 use crate::graph::Graph;
@@ -43,6 +44,23 @@ impl Default for ConnectParams {
     }
 }
 
+impl ConnectParams {
+    /// Checks every field; the error names the first bad one and its allowed range:
+    /// `max_attempts`, `max_tries_per_pair` and `candidates_per_attempt` at least 1,
+    /// `tried_weight` finite and `> 0`; `dneb` and `verify` with their own `validate`.
+    pub fn validate(&self) -> Result<(), OptimError> {
+        count("ConnectParams.max_attempts", self.max_attempts)?;
+        positive("ConnectParams.tried_weight", self.tried_weight)?;
+        count("ConnectParams.max_tries_per_pair", self.max_tries_per_pair)?;
+        count(
+            "ConnectParams.candidates_per_attempt",
+            self.candidates_per_attempt,
+        )?;
+        self.dneb.validate()?;
+        self.verify.validate()
+    }
+}
+
 /// Everything a connection run found.
 #[derive(Debug, Clone)]
 pub struct ConnectResult {
@@ -69,12 +87,16 @@ pub struct ConnectResult {
 /// gets a DNEB whose maxima are verified (HEF, index 1, push-off, quenches); new minima and
 /// transition states are added with deduplication; until start and end are connected or
 /// `max_attempts` DNEB runs have been made.
+///
+/// Fails with [`VerifyError::InvalidParameters`] when `params` fail [`ConnectParams::validate`],
+/// or when an end cannot be quenched to a minimum.
 pub fn connect<O: HessianObjective, A: Alignment + Clone>(
     sys: &mut System<O, A>,
     start: &[f64],
     end: &[f64],
     params: &ConnectParams,
 ) -> Result<ConnectResult, VerifyError> {
+    params.validate()?;
     let rules = System::new((), sys.alignment.clone()).with_tolerances(sys.tolerances);
     let mut g = Graph::new(rules, params);
     let s = minimise_to_minimum(sys, start, &params.verify)?;

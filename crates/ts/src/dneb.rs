@@ -6,6 +6,8 @@ use nnscape_optim::{Fire, FireParams, Lbfgs, LbfgsParams, Objective, OptimError}
 use nnscape_model::vector::{dot, norm};
 use nnscape_optim::Alignment;
 
+use crate::check::{count, positive, require};
+
 /// Parameters of [`dneb`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DnebParams {
@@ -59,6 +61,32 @@ impl Default for DnebParams {
             // region.
             optimizer: BandOptimizer::Fire,
         }
+    }
+}
+
+impl DnebParams {
+    /// Checks every field; the error names the first bad one and its allowed range:
+    /// `spring_constant`, `rms_force_tolerance` and `max_step` finite and `> 0`;
+    /// `images_per_unit_distance` finite and `>= 0`; `min_images` and `max_iterations` at
+    /// least 1; `max_images >= min_images`.
+    pub fn validate(&self) -> Result<(), OptimError> {
+        positive("DnebParams.spring_constant", self.spring_constant)?;
+        require(
+            self.images_per_unit_distance.is_finite() && self.images_per_unit_distance >= 0.0,
+            "DnebParams.images_per_unit_distance",
+            self.images_per_unit_distance,
+            "must be finite and >= 0",
+        )?;
+        count("DnebParams.min_images", self.min_images)?;
+        require(
+            self.max_images >= self.min_images,
+            "DnebParams.max_images",
+            self.max_images as f64,
+            "must be >= min_images",
+        )?;
+        count("DnebParams.max_iterations", self.max_iterations)?;
+        positive("DnebParams.rms_force_tolerance", self.rms_force_tolerance)?;
+        positive("DnebParams.max_step", self.max_step)
     }
 }
 
@@ -272,8 +300,8 @@ impl<O: Objective + ?Sized> Objective for BandObjective<'_, O> {
 
 /// Run a DNEB between `start` and `end`: `end` is first aligned to `start` with `align`, the
 /// band interpolated linearly and minimised with L-BFGS. Returns the band and its local
-/// maxima (transition-state candidates), highest first. Fails only on invalid L-BFGS settings
-/// (e.g. a non-positive `max_step`).
+/// maxima (transition-state candidates), highest first. Fails only on invalid settings
+/// ([`DnebParams::validate`]).
 pub fn dneb<O: Objective + ?Sized, A: Alignment + ?Sized>(
     obj: &mut O,
     start: &[f64],
@@ -281,6 +309,7 @@ pub fn dneb<O: Objective + ?Sized, A: Alignment + ?Sized>(
     align: &A,
     params: &DnebParams,
 ) -> Result<DnebResult, OptimError> {
+    params.validate()?;
     let d = start.len();
     let (dist, end_aligned) = align.align(start, end);
     let m = image_count(dist, params);

@@ -2,7 +2,9 @@
 //! (Lanczos with full reorthogonalisation, using only Hessian-vector products).
 
 use nalgebra::DMatrix;
-use nnscape_optim::HessianObjective;
+use nnscape_optim::{HessianObjective, OptimError};
+
+use crate::check::{count, positive};
 
 use nnscape_model::vector::{dot, norm};
 
@@ -45,6 +47,16 @@ impl Default for EigenParams {
             lanczos_max_restarts: 50,
             lanczos_tolerance: 1e-9,
         }
+    }
+}
+
+impl EigenParams {
+    /// Checks every field; the error names the first bad one and its allowed range:
+    /// `lanczos_max_basis >= 1`, `lanczos_tolerance` finite and `> 0` (`lanczos_max_restarts`
+    /// may be 0: one pass without restart).
+    pub fn validate(&self) -> Result<(), OptimError> {
+        count("EigenParams.lanczos_max_basis", self.lanczos_max_basis)?;
+        positive("EigenParams.lanczos_tolerance", self.lanczos_tolerance)
     }
 }
 

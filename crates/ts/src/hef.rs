@@ -6,6 +6,7 @@ mod climb;
 
 use nnscape_optim::{HessianObjective, NewtonParams, OptimError, Tolerances};
 
+use crate::check::{count, nested, positive, require};
 use crate::eigen::{lowest_eigenpairs, EigenError, EigenMethod, EigenParams};
 use climb::Climb;
 
@@ -68,6 +69,49 @@ impl Default for HefParams {
             max_convex_cycles: 100,
             max_energy_rise: f64::INFINITY,
         }
+    }
+}
+
+impl HefParams {
+    /// Checks every field; the error names the first bad one and its allowed range. Tolerances
+    /// and step caps are finite and `> 0`; counts (`max_iterations`, `tangent_steps`,
+    /// `lbfgs_memory`) at least 1; `min_uphill_step <= initial_uphill_step <=
+    /// max_uphill_step`; `max_energy_rise > 0` (infinite: off); `max_convex_cycles` any value
+    /// (0: give up as soon as a cycle starts without negative curvature). `newton` and `eigen`
+    /// are checked with their own `validate`.
+    pub fn validate(&self) -> Result<(), OptimError> {
+        positive(
+            "HefParams.rms_gradient_tolerance",
+            self.rms_gradient_tolerance,
+        )?;
+        count("HefParams.max_iterations", self.max_iterations)?;
+        positive("HefParams.min_uphill_step", self.min_uphill_step)?;
+        require(
+            self.max_uphill_step.is_finite() && self.max_uphill_step >= self.min_uphill_step,
+            "HefParams.max_uphill_step",
+            self.max_uphill_step,
+            "must be finite and >= min_uphill_step",
+        )?;
+        require(
+            (self.min_uphill_step..=self.max_uphill_step).contains(&self.initial_uphill_step),
+            "HefParams.initial_uphill_step",
+            self.initial_uphill_step,
+            "must lie in [min_uphill_step, max_uphill_step]",
+        )?;
+        count("HefParams.tangent_steps", self.tangent_steps)?;
+        positive("HefParams.tangent_max_step", self.tangent_max_step)?;
+        count("HefParams.lbfgs_memory", self.lbfgs_memory)?;
+        positive("HefParams.newton_switch_rms", self.newton_switch_rms)?;
+        require(
+            self.max_energy_rise > 0.0,
+            "HefParams.max_energy_rise",
+            self.max_energy_rise,
+            "must be > 0 (infinite turns the limit off)",
+        )?;
+        nested!(self.newton.validate(),
+            "HefParams.newton": "max_iterations", "rms_gradient_tolerance", "eigenvalue_cutoff",
+                "max_step")?;
+        self.eigen.validate()
     }
 }
 
@@ -168,6 +212,7 @@ pub fn find_transition_state<O: HessianObjective + ?Sized>(
     params: &HefParams,
     tolerances: &Tolerances,
 ) -> Result<TransitionState, TsFailure> {
+    params.validate()?;
     let mut climb = Climb::new(obj, x0, initial_direction, params, tolerances)?;
     for iter in 0..params.max_iterations {
         climb.check_finite()?;

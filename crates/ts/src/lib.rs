@@ -38,6 +38,7 @@
 //! assert!((ts.energy - 1.0).abs() < 1e-12 && (ts.eigenvalue + 4.0).abs() < 1e-8);
 //! ```
 
+mod check;
 pub mod connect;
 pub mod database;
 pub mod dneb;

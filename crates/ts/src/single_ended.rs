@@ -4,9 +4,10 @@
 
 use nalgebra::DMatrix;
 use nnscape_model::vector::dot;
-use nnscape_optim::{Alignment, HessianObjective, Objective, System};
+use nnscape_optim::{Alignment, HessianObjective, Objective, OptimError, System};
 use rayon::prelude::*;
 
+use crate::check::positive;
 use crate::database::TsDatabase;
 use crate::eigen::lowest_eigenpairs;
 use crate::hef::{find_transition_state, TransitionState};
@@ -28,6 +29,15 @@ impl Default for SingleEndedParams {
             displacement: 0.01,
             verify: VerifyParams::default(),
         }
+    }
+}
+
+impl SingleEndedParams {
+    /// Checks every field; the error names the first bad one and its allowed range:
+    /// `displacement` finite and `> 0`; `verify` with [`VerifyParams::validate`].
+    pub fn validate(&self) -> Result<(), OptimError> {
+        positive("SingleEndedParams.displacement", self.displacement)?;
+        self.verify.validate()
     }
 }
 
@@ -96,6 +106,10 @@ fn single_ended_starts<O: HessianObjective, A: Alignment>(
     k: usize,
     params: &SingleEndedParams,
 ) -> Vec<(Vec<f64>, Vec<f64>)> {
+    // The single-ended entry points return no Result: invalid settings mean no searches.
+    if params.validate().is_err() {
+        return Vec::new();
+    }
     let dirs = sys.alignment.invariant_directions();
     let obj = &mut sys.potential;
     let eig = if dirs.is_empty() {
@@ -136,6 +150,8 @@ fn single_ended_starts<O: HessianObjective, A: Alignment>(
 /// its `k` lowest Hessian eigenvectors (skipping the alignment's invariant directions), both
 /// signs (up to `2k` searches), following that mode until negative curvature appears. Returns
 /// the distinct transition states found (not pushed off; see [`single_ended_paths`]).
+///
+/// Settings that fail [`SingleEndedParams::validate`] give no searches (an empty result).
 pub fn single_ended<O: HessianObjective, A: Alignment>(
     sys: &mut System<O, A>,
     minimum: &[f64],
@@ -173,6 +189,8 @@ pub struct SingleEndedResult {
 
 /// [`single_ended`] followed by verification of each distinct transition state: push off both
 /// ways and minimise each side to a Hessian-checked minimum ([`push_off_and_minimise`]).
+///
+/// Settings that fail [`SingleEndedParams::validate`] give no searches (an empty result).
 pub fn single_ended_paths<O: HessianObjective, A: Alignment>(
     sys: &mut System<O, A>,
     minimum: &[f64],
@@ -219,6 +237,9 @@ pub fn single_ended_paths<O: HessianObjective, A: Alignment>(
 /// Single-ended searches from every minimum in `minima` (already verified), run in parallel
 /// on the current rayon pool with one clone of `sys` per minimum, merged in input order so the
 /// result does not depend on the number of threads.
+///
+/// Settings that fail [`SingleEndedParams::validate`] give no searches: the database holds
+/// only the given minima.
 pub fn single_ended_all<O, A>(
     sys: &System<O, A>,
     minima: Vec<MinimumFound>,

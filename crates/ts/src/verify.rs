@@ -6,6 +6,7 @@ use nnscape_optim::{
     MinimumParams, OptimError, System,
 };
 
+use crate::check::{nested, positive, require};
 use crate::eigen::EigenError;
 use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 
@@ -47,6 +48,36 @@ impl Default for VerifyParams {
             },
             minimum: MinimumParams::default(),
         }
+    }
+}
+
+impl VerifyParams {
+    /// Checks every field; the error names the first bad one and its allowed range:
+    /// `initial_push_off` finite and `> 0`, `max_push_off` finite and `>= initial_push_off`,
+    /// `push_off_energy_drop` finite and `>= 0`; `hef`, `lbfgs` and `minimum` with their own
+    /// `validate`.
+    pub fn validate(&self) -> Result<(), OptimError> {
+        self.hef.validate()?;
+        positive("VerifyParams.initial_push_off", self.initial_push_off)?;
+        require(
+            self.max_push_off.is_finite() && self.max_push_off >= self.initial_push_off,
+            "VerifyParams.max_push_off",
+            self.max_push_off,
+            "must be finite and >= initial_push_off",
+        )?;
+        require(
+            self.push_off_energy_drop.is_finite() && self.push_off_energy_drop >= 0.0,
+            "VerifyParams.push_off_energy_drop",
+            self.push_off_energy_drop,
+            "must be finite and >= 0",
+        )?;
+        nested!(self.lbfgs.validate(),
+            "VerifyParams.lbfgs": "memory", "initial_inverse_hessian", "max_step",
+                "max_energy_rise", "rms_gradient_tolerance", "max_iterations")?;
+        nested!(self.minimum.validate(),
+            "VerifyParams.minimum": "push", "max_push", "min_energy_drop";
+            "VerifyParams.minimum.newton": "max_iterations", "rms_gradient_tolerance",
+                "eigenvalue_cutoff", "max_step")
     }
 }
 
@@ -137,7 +168,7 @@ pub fn minimise_to_minimum<O: HessianObjective, A>(
     x0: &[f64],
     params: &VerifyParams,
 ) -> Result<Minimum, VerifyError> {
-    params.minimum.validate()?;
+    params.validate()?;
     let mut lbfgs = Lbfgs::new(params.lbfgs.clone())?;
     verified_minimum(
         &mut sys.potential,
@@ -155,6 +186,7 @@ pub fn push_off_and_minimise<O: HessianObjective, A: Alignment>(
     ts: TransitionState,
     params: &VerifyParams,
 ) -> Result<Path, VerifyError> {
+    params.validate()?;
     let mut sides = Vec::with_capacity(2);
     for sign in [-1.0, 1.0] {
         let pushed = push_off(
@@ -193,6 +225,8 @@ pub fn verify_candidate<O: HessianObjective, A: Alignment>(
     params: &VerifyParams,
     stats: &mut VerifyStats,
 ) -> Result<Path, VerifyError> {
+    // Settings errors are the caller's, not a candidate's: checked before counting.
+    params.validate()?;
     stats.candidates += 1;
     let tolerances = sys.tolerances;
     let ts =

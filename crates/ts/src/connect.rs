@@ -1,5 +1,19 @@
 //! The double-ended connection algorithm (Carr, Trygubenko and Wales 2005; OPTIM `NEWCONNECT`,
 //! pele `DoubleEndedConnect`).
+//!
+//! The known minima form a complete graph. The weight of the edge between minima `a` and `b`
+//! is
+//!
+//! - `0` when a known transition state joins them,
+//! - `tried_weight * n_ab + D(a, b)^2` when `n_ab > 0` DNEB attempts between them have not,
+//! - `D(a, b)^2` otherwise,
+//!
+//! with `D` the aligned distance of the [`System`]. Each attempt takes the shortest path
+//! (Dijkstra) from start to end, runs a DNEB between the first pair on it that is not yet
+//! joined (with `2^n_ab` times the image density of the first attempt), verifies the band's
+//! maxima ([`verify_candidate`]) and adds the new minima and transition states. Short
+//! distances make short, well-resolved bands; the penalty sends later attempts around pairs
+//! that failed.
 
 use nnscape_optim::{Alignment, HessianObjective, OptimError, System};
 
@@ -15,22 +29,35 @@ use crate::verify::{
 /// Parameters of [`connect`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ConnectParams {
-    /// DNEB attempts before giving up (the brief's 50; pele allows 200 iterations).
+    /// DNEB attempts before giving up.
+    ///
+    /// Default 50 (the project brief's budget; pele allows 200 iterations).
     pub max_attempts: usize,
-    /// Dijkstra edge weight of a pair already tried without success: large compared with any
-    /// squared distance so such pairs are used only when nothing else is left.
+    /// Dijkstra edge weight, per failed attempt, of a pair already tried without success.
+    ///
+    /// Default 1e6: large compared with any squared distance between minima, so such pairs
+    /// are used only when nothing else is left.
     pub tried_weight: f64,
     /// A pair is retried (with twice the image density each time) at most this many times.
+    ///
+    /// Default 3 (a setting of this crate: the image density grows to 4 times the first).
     pub max_tries_per_pair: usize,
     /// Band maxima verified per DNEB, highest first.
+    ///
+    /// Default 5 (a setting of this crate).
     pub candidates_per_attempt: usize,
     /// Band settings.
+    ///
+    /// Default [`DnebParams::default`].
     pub dneb: DnebParams,
     /// Verification and quench settings (when two points are the same is the
     /// [`System`]'s rule).
+    ///
+    /// Default [`VerifyParams::default`].
     pub verify: VerifyParams,
 }
 
+/// The values and their sources are given with each field of [`ConnectParams`].
 impl Default for ConnectParams {
     fn default() -> Self {
         Self {

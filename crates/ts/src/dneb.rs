@@ -1,5 +1,20 @@
-//! Doubly-nudged elastic band (Trygubenko and Wales 2004) with the improved tangent of
-//! Henkelman and Jonsson (2000), minimised by nnscape-optim's L-BFGS as OPTIM does.
+//! Doubly-nudged elastic band (DNEB; Trygubenko and Wales 2004) with the improved tangent of
+//! Henkelman and Jonsson (2000), relaxed by nnscape-optim's FIRE or L-BFGS.
+//!
+//! The band is a chain of images `x_0, ..., x_{M+1}` with fixed ends (two minima, the second
+//! aligned to the first). At interior image `i` with unit tangent `t` (the segment towards the
+//! higher neighbour; an energy-weighted mix at extrema), true gradient `g = grad E(x_i)` and
+//! full spring force `s = k (x_{i+1} - 2 x_i + x_{i-1})`, the DNEB force is
+//!
+//! `F_i = -g_perp + k (|x_{i+1} - x_i| - |x_i - x_{i-1}|) t + (s_perp - (s_perp . u) u)`,
+//!
+//! where `g_perp = g - (g . t) t` and `s_perp = s - (s . t) t` are the parts orthogonal to
+//! the tangent and `u = g_perp / |g_perp|`. The first term relaxes the band onto the
+//! minimum-energy path, the second keeps the images evenly spaced along it, and the third
+//! ("double nudging") is the part of the perpendicular spring force that does not fight the
+//! true force, which keeps the band smooth without the corner-cutting of a full spring. The
+//! local maxima of the relaxed band are transition-state candidates for
+//! [`find_transition_state`](crate::find_transition_state).
 
 use nnscape_optim::{Fire, FireParams, Lbfgs, LbfgsParams, Objective, OptimError};
 
@@ -11,26 +26,46 @@ use crate::check::{count, positive, require};
 /// Parameters of [`dneb`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DnebParams {
-    /// Spring constant. 50: OPTIM `NEBK 50` from the published workflow for these networks
-    /// (OPTIM's typical range is 10-50; pele uses 100). With double nudging the springs only
-    /// keep images spaced, so the value is not critical; too stiff makes L-BFGS slow.
+    /// Spring constant `k`.
+    ///
+    /// Default 50: OPTIM `NEBK 50` from the published workflow for these networks (OPTIM's
+    /// typical range is 10-50; pele uses 100). With double nudging the springs only keep
+    /// images spaced, so the value is not critical; too stiff makes L-BFGS slow.
     pub spring_constant: f64,
-    /// Interior images per unit (aligned) distance between the ends (pele: 10).
+    /// Interior images per unit (aligned) distance between the ends.
+    ///
+    /// Default 10 (pele).
     pub images_per_unit_distance: f64,
-    /// Fewest interior images (pele: 3).
+    /// Fewest interior images.
+    ///
+    /// Default 3 (pele).
     pub min_images: usize,
-    /// Most interior images (pele: 50).
+    /// Most interior images.
+    ///
+    /// Default 50 (pele).
     pub max_images: usize,
-    /// L-BFGS iterations on the band.
+    /// Iterations of the band optimiser.
+    ///
+    /// Default 1000: the band need not converge fully (see `rms_force_tolerance`).
     pub max_iterations: usize,
-    /// Stop when the RMS DNEB force per band coordinate is below this. The band only has to
-    /// find the right region: eigenvector-following refines the maxima.
+    /// Stop when the RMS DNEB force per band coordinate is below this.
+    ///
+    /// Default 1e-3: the band only has to find the right region, eigenvector-following
+    /// refines the maxima.
     pub rms_force_tolerance: f64,
-    /// L-BFGS step cap for the whole band (OPTIM `MAXSTEP`-like, per band vector).
+    /// Step cap for the whole band (per band vector for L-BFGS, per image for FIRE).
+    ///
+    /// Default 0.1 (OPTIM `MAXSTEP`-like).
     pub max_step: f64,
     /// Include the doubly-nudged spring term (false gives the plain nudged elastic band).
+    ///
+    /// Default true (DNEB, as OPTIM).
     pub doubly_nudged: bool,
     /// How the band is relaxed.
+    ///
+    /// Default [`BandOptimizer::Fire`], measured on XOR (N_h = 1, lambda = 1e-4, minima 10
+    /// apart): L-BFGS ends at RMS force 6 with a jagged band, FIRE at 0.02 with a smooth one
+    /// through the right region.
     pub optimizer: BandOptimizer,
 }
 
@@ -45,6 +80,7 @@ pub enum BandOptimizer {
     Fire,
 }
 
+/// The values and their sources are given with each field of [`DnebParams`].
 impl Default for DnebParams {
     fn default() -> Self {
         Self {
@@ -56,9 +92,6 @@ impl Default for DnebParams {
             rms_force_tolerance: 1e-3,
             max_step: 0.1,
             doubly_nudged: true,
-            // Measured on XOR (N_h = 1, lambda = 1e-4, minima 10 apart): L-BFGS ends at RMS
-            // force 6 with a jagged band, FIRE at 0.02 with a smooth one through the right
-            // region.
             optimizer: BandOptimizer::Fire,
         }
     }
@@ -299,7 +332,7 @@ impl<O: Objective + ?Sized> Objective for BandObjective<'_, O> {
 }
 
 /// Run a DNEB between `start` and `end`: `end` is first aligned to `start` with `align`, the
-/// band interpolated linearly and minimised with L-BFGS. Returns the band and its local
+/// band interpolated linearly and relaxed with `params.optimizer`. Returns the band and its local
 /// maxima (transition-state candidates), highest first. Fails only on invalid settings
 /// ([`DnebParams::validate`]).
 pub fn dneb<O: Objective + ?Sized, A: Alignment + ?Sized>(

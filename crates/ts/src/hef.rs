@@ -1,6 +1,28 @@
-//! Hybrid eigenvector-following (Munro and Wales 1999; Kumeda, Munro and Wales 2001): climb
-//! along the lowest Hessian eigenvector, minimise in the space orthogonal to it, repeat, and
-//! finish with a Newton polish.
+//! Hybrid eigenvector-following (HEF; Munro and Wales 1999; Kumeda, Munro and Wales 2001):
+//! climb along the lowest Hessian eigenvector, minimise in the space orthogonal to it, repeat,
+//! and finish with a Newton polish.
+//!
+//! At a point `x` with energy `E`, gradient `g` and lowest Hessian eigenpair `(l, v)`, one
+//! cycle of [`find_transition_state`] is:
+//!
+//! 1. **Uphill step** along `v`. With `F = g . v`, the eigenvector-following step that
+//!    maximises the quadratic model `E + F h + l h^2 / 2` along `v` when `l < 0` is
+//!
+//!    `h = 2 F / (|l| (1 + sqrt(1 + 4 F^2 / l^2)))`,
+//!
+//!    capped at the trust radius `r`: `x <- x + h v`. While `l >= 0` (no negative curvature
+//!    yet) the step is the full `r` uphill.
+//! 2. **Trust radius** from the ratio of actual to predicted change,
+//!    `rho = (E(x + h v) - E(x)) / (F h + l h^2 / 2)`: `r` grows by 1.2 (up to
+//!    `max_uphill_step`) when `0.5 <= rho <= 2`, halves (down to `min_uphill_step`) when `rho`
+//!    lies outside `0.2..=5`, and a step with `rho < 0` is retried shorter.
+//! 3. **Tangent-space minimisation**: `tangent_steps` L-BFGS steps on `E` with the gradient
+//!    projected orthogonal to `v`, `g - (g . v) v`, so the point relaxes in every direction
+//!    but the one it climbs.
+//! 4. **Newton switch**: once `l < -eigenvalue_cutoff` and the RMS gradient is below
+//!    `newton_switch_rms`, a Newton polish with the exact Hessian converges to the saddle; it
+//!    is accepted when the RMS gradient is at most `rms_gradient_tolerance` and exactly one
+//!    Hessian eigenvalue is below `-eigenvalue_cutoff`.
 
 mod climb;
 
@@ -13,45 +35,73 @@ use climb::Climb;
 /// Parameters of [`find_transition_state`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct HefParams {
-    /// Converged when the RMS gradient is at most this (and the index is exactly 1). Tighter
-    /// than OPTIM `CONVERGE 1e-9` because the Newton polish gets there for free.
+    /// Converged when the RMS gradient is at most this (and the index is exactly 1).
+    ///
+    /// Default 1e-10: tighter than OPTIM `CONVERGE 1e-9` because the Newton polish gets there
+    /// for free.
     pub rms_gradient_tolerance: f64,
     /// Hybrid cycles (uphill step + tangent minimisation) before giving up.
+    ///
+    /// Default 1000, a generous cap: most searches that converge on XOR and Mueller-Brown need
+    /// under 100 cycles, a few on XOR 500-800 (after undone cycles); climbs that never meet
+    /// negative curvature are stopped much earlier by `max_convex_cycles`.
     pub max_iterations: usize,
-    /// Initial uphill trust radius (pele `max_uphill_step_initial` 0.2).
+    /// Initial uphill trust radius.
+    ///
+    /// Default 0.2 (pele `max_uphill_step_initial`).
     pub initial_uphill_step: f64,
-    /// Largest uphill trust radius (pele `max_uphill_step` 0.5).
+    /// Largest uphill trust radius.
+    ///
+    /// Default 0.5 (pele `max_uphill_step`).
     pub max_uphill_step: f64,
-    /// Smallest uphill trust radius (pele `min_uphill_step` 0.01).
+    /// Smallest uphill trust radius.
+    ///
+    /// Default 0.01 (pele `min_uphill_step`).
     pub min_uphill_step: f64,
-    /// L-BFGS steps in the tangent space per cycle (pele `nsteps_tangent1` 10).
+    /// L-BFGS steps in the tangent space per cycle.
+    ///
+    /// Default 10 (pele `nsteps_tangent1`).
     pub tangent_steps: usize,
-    /// Step cap of the tangent-space L-BFGS (pele `tangent_space_max_step` 0.1).
+    /// Step cap of the tangent-space L-BFGS (halved each time a cycle loses negative curvature
+    /// and is undone).
+    ///
+    /// Default 0.1 (pele `tangent_space_max_step`).
     pub tangent_max_step: f64,
-    /// L-BFGS memory in the tangent space (GMIN/OPTIM M = 4).
+    /// L-BFGS memory in the tangent space.
+    ///
+    /// Default 4 (GMIN/OPTIM `M`, pele).
     pub lbfgs_memory: usize,
     /// Switch to the Newton polish once the RMS gradient is below this and the lowest
-    /// eigenvalue is negative (pele's HEF stops at 1e-4 and refines afterwards).
+    /// eigenvalue is negative (divided by 10 after each polish that does not converge).
+    ///
+    /// Default 1e-4: pele's HEF stops at 1e-4 and refines afterwards.
     pub newton_switch_rms: f64,
-    /// Newton polish settings (from nnscape-optim).
+    /// Newton polish settings.
+    ///
+    /// Default [`NewtonParams::default`] (nnscape-optim; the polish of minima too).
     pub newton: NewtonParams,
     /// Eigen-solver settings.
+    ///
+    /// Default [`EigenParams::default`]: exact dense eigendecomposition.
     pub eigen: EigenParams,
     /// Give up ([`TsFailure::ClimbLimit`]) after this many hybrid cycles without ever having met
-    /// negative curvature: the search is climbing a wall with no saddle. 100, measured on XOR
-    /// (N_h 2-4, lambda 1e-2..1e-4, single-ended from 3-6 minima each, 2k starts): searches
-    /// that converged met negative curvature within 20 cycles in ~90% of cases, and caps of 50,
+    /// negative curvature: the search is climbing a wall with no saddle.
+    ///
+    /// Default 100, measured on XOR (N_h 2-4, lambda 1e-2..1e-4, single-ended from 3-6 minima
+    /// each, 2k starts): searches that converged met negative curvature within 20 cycles in ~90% of cases, and caps of 50,
     /// 100, 200 and 1000 found exactly the same distinct transition states, while the climbs
     /// that never met negative curvature used all 1000 cycles (about 3/4 of the search time).
     pub max_convex_cycles: usize,
     /// Give up ([`TsFailure::ClimbLimit`]) when the energy has risen this much above the start
-    /// (with or without negative curvature): the search is running away. Off (infinite) by
-    /// default because it depends on the energy scale (Mueller-Brown barriers are ~100, XOR's
-    /// < 1); on XOR (same runs as above) caps of 1 and 2 lost no transition state but saved no
+    /// (with or without negative curvature): the search is running away.
+    ///
+    /// Default off (infinite), because it depends on the energy scale (Mueller-Brown barriers
+    /// are ~100, XOR's < 1); on XOR (same runs as above) caps of 1 and 2 lost no transition state but saved no
     /// measurable time once `max_convex_cycles` was in place.
     pub max_energy_rise: f64,
 }
 
+/// The values and their sources are given with each field of [`HefParams`].
 impl Default for HefParams {
     fn default() -> Self {
         Self {

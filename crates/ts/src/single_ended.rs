@@ -1,6 +1,13 @@
-//! Single-ended transition-state searches from a minimum, as OPTIM does from a minimum with
-//! no partner: eigenvector-following started along each of the minimum's softest Hessian
-//! modes, both signs, then verification of each distinct saddle by push-off and quenches.
+//! Single-ended transition-state searches from a minimum: eigenvector-following started along
+//! each of the minimum's softest Hessian modes, both signs, then verification of each distinct
+//! saddle by push-off and quenches.
+//!
+//! At a minimum `m` with Hessian `H`, the search directions are the `k` lowest eigenvectors
+//! `v_1, ..., v_k` of the deflated Hessian `P H P + c (I - P)`, where `P = I - sum_j d_j d_j^T`
+//! projects out the alignment's invariant directions `d_j` (no saddle lies along them) and
+//! `c` = 1e6 lifts them above every soft mode. Each search starts at `m +- displacement v_i`
+//! and follows `+-v_i` uphill ([`find_transition_state`] with an initial direction) until
+//! negative curvature appears, then converges to the saddle of that valley.
 
 use nalgebra::DMatrix;
 use nnscape_model::vector::dot;
@@ -17,12 +24,19 @@ use crate::verify::{push_off_and_minimise, MinimumFound, Path, VerifyParams, Ver
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SingleEndedParams {
     /// Displacement from the minimum along each eigenvector before eigenvector-following
-    /// starts (OPTIM-style small kick; HEF's own uphill steps do the climbing).
+    /// starts.
+    ///
+    /// Default 0.01: an OPTIM-style small kick (as the push-off, [`VerifyParams`]'s
+    /// `initial_push_off`); HEF's own uphill steps do the climbing.
     pub displacement: f64,
-    /// HEF settings, eigen-solver and deduplication tolerances.
+    /// HEF, eigen-solver and verification settings (when two points are the same is the
+    /// [`System`]'s rule).
+    ///
+    /// Default [`VerifyParams::default`].
     pub verify: VerifyParams,
 }
 
+/// The values and their sources are given with each field of [`SingleEndedParams`].
 impl Default for SingleEndedParams {
     fn default() -> Self {
         Self {

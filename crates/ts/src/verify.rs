@@ -1,5 +1,13 @@
 //! Verification of transition-state candidates: refine by eigenvector-following, accept only
 //! index 1, push off along both signs of the reaction coordinate and minimise each side.
+//!
+//! From a transition state `x_ts` (energy `E_ts`, unit eigenvector `v` of its negative
+//! Hessian eigenvalue) the two sides start at `x_ts - s v` and `x_ts + s v`, where the
+//! push-off `s` starts at `initial_push_off` and doubles (up to `max_push_off`) until the
+//! energy has clearly dropped, `E(x_ts +- s v) < E_ts - push_off_energy_drop * max(1, |E_ts|)`.
+//! Each side is then quenched to a Hessian-checked minimum
+//! ([`nnscape_optim::verified_minimum`]), which approximates the steepest-descent path that
+//! leaves the saddle along `+-v`.
 
 use nnscape_optim::{
     push_off, verified_minimum, Alignment, HessianObjective, Lbfgs, LbfgsParams, Minimum,
@@ -14,25 +22,39 @@ use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyParams {
     /// Eigenvector-following settings (also supplies the eigen-solver).
+    ///
+    /// Default [`HefParams::default`].
     pub hef: HefParams,
-    /// First push-off length along the reaction coordinate. Small (OPTIM's `PUSHOFF` is
-    /// 0.2 for networks) so that the push-off stays on the steepest-descent path of its side;
-    /// it doubles until the energy has clearly dropped.
+    /// First push-off length along the reaction coordinate; it doubles until the energy has
+    /// clearly dropped.
+    ///
+    /// Default 0.01: small (OPTIM's `PUSHOFF` is 0.2 for networks) so that the push-off stays
+    /// on the steepest-descent path of its side.
     pub initial_push_off: f64,
     /// Longest push-off tried.
+    ///
+    /// Default 1.0 (a setting of this crate: 100 times `initial_push_off`).
     pub max_push_off: f64,
-    /// "Clearly dropped": `E < E_ts - push_off_energy_drop * max(1, |E_ts|)`. 1e-6 relative is
-    /// far above round-off of the energy yet reached within a few doublings for any curvature
-    /// above ~1e-4.
+    /// "Clearly dropped": `E < E_ts - push_off_energy_drop * max(1, |E_ts|)`.
+    ///
+    /// Default 1e-6: relative 1e-6 is far above round-off of the energy yet reached within a
+    /// few doublings for any curvature above ~1e-4.
     pub push_off_energy_drop: f64,
-    /// L-BFGS for the quench from a push-off. Step cap 0.02 (OPTIM `MAXSTEP` 0.01-0.02) keeps
-    /// the quench close to the steepest-descent path so the right minimum is found.
+    /// L-BFGS for the quench from a push-off.
+    ///
+    /// Default [`LbfgsParams::default`] with step cap 0.02 (OPTIM `MAXSTEP` 0.01-0.02: keeps
+    /// the quench close to the steepest-descent path so the right minimum is found), RMS
+    /// gradient tolerance 1e-6 (GMIN `SLOPPYCONV`; the Newton polish of `minimum` finishes)
+    /// and at most 20 000 iterations (twice the L-BFGS default, as the steps are short).
     pub lbfgs: LbfgsParams,
     /// The Hessian check, saddle escape and Newton polish of each quench
     /// ([`nnscape_optim::verified_minimum`], the one implementation shared with basin-hopping).
+    ///
+    /// Default [`MinimumParams::default`].
     pub minimum: MinimumParams,
 }
 
+/// The values and their sources are given with each field of [`VerifyParams`].
 impl Default for VerifyParams {
     fn default() -> Self {
         Self {

@@ -6,8 +6,8 @@
 
 mod common;
 
-use common::MuellerBrown;
-use nnscape_model::{Dataset, Loss, Network};
+use common::{xor_loss, MuellerBrown};
+use nnscape_optim::HessianObjective;
 use nnscape_ts::{
     find_transition_state, hessian_eigen, minimise_to_minimum, EigenMethod, HefParams, NoSymmetry,
     System, Tolerances, TransitionState, TsFailure, VerifyParams,
@@ -40,13 +40,23 @@ fn fingerprint(r: &Result<TransitionState, TsFailure>) -> u64 {
     }
 }
 
+/// Fingerprint of one search with the default tolerances.
+fn search<O: HessianObjective>(obj: &mut O, x0: &[f64], dir: Option<&[f64]>, p: &HefParams) -> u64 {
+    fingerprint(&find_transition_state(
+        obj,
+        x0,
+        dir,
+        p,
+        &Tolerances::default(),
+    ))
+}
+
 /// Fingerprints of searches from random points (no direction, a random direction; exact and
-/// Lanczos) and from quenched minima displaced along their three lowest modes (mode following, exact and Lanczos).
+/// Lanczos) and from quenched minima displaced along modes 4-7 (mode following, exact and
+/// Lanczos).
 fn fingerprints(nh: usize) -> Vec<u64> {
-    let net = Network::xor(nh, 1e-3).unwrap();
-    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
+    let (net, mut loss) = xor_loss(nh, 1e-3);
     let n = net.n_params();
-    let tol = Tolerances::default();
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut out = Vec::new();
     for _ in 0..4 {
@@ -57,9 +67,7 @@ fn fingerprints(nh: usize) -> Vec<u64> {
             p.eigen.method = method;
             p.eigen.lanczos_max_basis = 8;
             for d in [None, Some(dir.as_slice())] {
-                out.push(fingerprint(&find_transition_state(
-                    &mut loss, &x0, d, &p, &tol,
-                )));
+                out.push(search(&mut loss, &x0, d, &p));
             }
         }
         let m = minimise_to_minimum(
@@ -77,8 +85,7 @@ fn fingerprints(nh: usize) -> Vec<u64> {
                 for method in [EigenMethod::Exact, EigenMethod::Lanczos] {
                     let mut p = HefParams::default();
                     p.eigen.method = method;
-                    let r = find_transition_state(&mut loss, &start, Some(&dir), &p, &tol);
-                    out.push(fingerprint(&r));
+                    out.push(search(&mut loss, &start, Some(&dir), &p));
                 }
             }
         }
@@ -86,13 +93,13 @@ fn fingerprints(nh: usize) -> Vec<u64> {
     out
 }
 
-/// Settings that reach the rarer branches: rejected uphill steps (large trust radius), failed
-/// Newton polishes (early switch, few Newton steps), and the climb limits.
+/// Settings that reach the rarer branches: failed Newton polishes (early switch, few Newton
+/// steps) and both climb limits, with a large trust radius. (The retry of an uphill step that
+/// lowered the energy, and of one with a non-finite energy, are reached by none of these
+/// searches.)
 fn stressed_fingerprints() -> Vec<u64> {
-    let net = Network::xor(2, 1e-3).unwrap();
-    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
+    let (net, mut loss) = xor_loss(2, 1e-3);
     let n = net.n_params();
-    let tol = Tolerances::default();
     let mut p = HefParams {
         initial_uphill_step: 1.5,
         max_uphill_step: 3.0,
@@ -108,20 +115,16 @@ fn stressed_fingerprints() -> Vec<u64> {
         let x0: Vec<f64> = (0..n).map(|_| rng.random_range(-3.0..3.0)).collect();
         let dir: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
         for d in [None, Some(dir.as_slice())] {
-            out.push(fingerprint(&find_transition_state(
-                &mut loss, &x0, d, &p, &tol,
-            )));
+            out.push(search(&mut loss, &x0, d, &p));
         }
     }
-    // Mueller-Brown: energies of order 100 and sharp walls, where uphill steps are rejected.
+    // Mueller-Brown: energies of order 100 rather than 1.
     let mut mb = MuellerBrown;
     for _ in 0..8 {
         let x0 = [rng.random_range(-1.5..1.0), rng.random_range(-0.5..2.0)];
         let dir = [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)];
         for d in [None, Some(dir.as_slice())] {
-            out.push(fingerprint(&find_transition_state(
-                &mut mb, &x0, d, &p, &tol,
-            )));
+            out.push(search(&mut mb, &x0, d, &p));
         }
     }
     out

@@ -18,7 +18,7 @@
 
 use nnscape_optim::{Fire, FireParams, Lbfgs, LbfgsParams, Objective, OptimError};
 
-use nnscape_model::vector::{dot, norm};
+use nnscape_model::vector::{dot, euclidean, norm};
 use nnscape_optim::Alignment;
 
 use crate::check::{count, positive, require};
@@ -282,18 +282,8 @@ impl<O: Objective + ?Sized> Objective for BandObjective<'_, O> {
             let prev = image(start, end, band, m, i as isize - 1);
             let next = image(start, end, band, m, i as isize + 1);
             let cur = &band[i * d..(i + 1) * d];
-            let dn: f64 = next
-                .iter()
-                .zip(cur)
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum::<f64>()
-                .sqrt();
-            let dp: f64 = cur
-                .iter()
-                .zip(prev)
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum::<f64>()
-                .sqrt();
+            let dn = euclidean(next, cur);
+            let dp = euclidean(cur, prev);
             // Full spring force k (x_{i+1} - 2 x_i + x_{i-1}) into scratch.
             for j in 0..d {
                 self.scratch[j] = self.k * (next[j] - 2.0 * cur[j] + prev[j]);

@@ -109,14 +109,15 @@ pub struct ConnectResult {
 
 /// Double-ended connection between two minima (Carr, Trygubenko and Wales 2005). Both ends are
 /// first quenched and polished. Then repeatedly: Dijkstra on the complete graph of known minima
-/// (weight 0 for pairs joined by a known transition state, `tried_weight` for pairs already
-/// tried, squared aligned distance otherwise); the first missing link on the shortest path
+/// (weights in the [module documentation](self)); the first missing link on the shortest path
 /// gets a DNEB whose maxima are verified (HEF, index 1, push-off, quenches); new minima and
 /// transition states are added with deduplication; until start and end are connected or
-/// `max_attempts` DNEB runs have been made.
+/// `max_attempts` DNEB runs have been made. A pair stops being tried after
+/// `max_tries_per_pair` attempts; when every route needs such a pair the run ends unconnected.
 ///
-/// Fails with [`VerifyError::InvalidParameters`] when `params` fail [`ConnectParams::validate`],
-/// or when an end cannot be quenched to a minimum.
+/// Fails with [`VerifyError::InvalidParameters`] when `params` fail [`ConnectParams::validate`]
+/// or the system's tolerances fail [`Tolerances::validate`](nnscape_optim::Tolerances::validate),
+/// and with [`VerifyError::MinimisationFailed`] when an end cannot be quenched to a minimum.
 pub fn connect<O: HessianObjective, A: Alignment + Clone>(
     sys: &mut System<O, A>,
     start: &[f64],
@@ -124,6 +125,7 @@ pub fn connect<O: HessianObjective, A: Alignment + Clone>(
     params: &ConnectParams,
 ) -> Result<ConnectResult, VerifyError> {
     params.validate()?;
+    sys.tolerances.validate()?;
     let rules = System::new((), sys.alignment.clone()).with_tolerances(sys.tolerances);
     let mut g = Graph::new(rules, params);
     let s = minimise_to_minimum(sys, start, &params.verify)?;

@@ -42,7 +42,7 @@ impl<'a, A: Alignment> Graph<'a, A> {
             return i;
         }
         let n = self.db.minima.len();
-        let row: Vec<f64> = self
+        let mut row: Vec<f64> = self
             .db
             .minima
             .iter()
@@ -51,7 +51,6 @@ impl<'a, A: Alignment> Graph<'a, A> {
         for (r, d) in self.dist2.iter_mut().zip(&row) {
             r.push(*d);
         }
-        let mut row = row;
         row.push(0.0);
         self.dist2.push(row);
         for t in self.tries.iter_mut() {

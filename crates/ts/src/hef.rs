@@ -255,6 +255,9 @@ pub(crate) fn check_index_one<O: HessianObjective + ?Sized>(
 /// lowest (mode following; with Lanczos the direction itself), climbing away from `x0`.
 ///
 /// Negative curvature and the final index are judged with `tolerances.eigenvalue_cutoff`.
+///
+/// Settings that fail [`HefParams::validate`] or [`Tolerances::validate`] give
+/// [`TsFailure::InvalidParameters`] before any evaluation.
 pub fn find_transition_state<O: HessianObjective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
@@ -263,6 +266,7 @@ pub fn find_transition_state<O: HessianObjective + ?Sized>(
     tolerances: &Tolerances,
 ) -> Result<TransitionState, TsFailure> {
     params.validate()?;
+    tolerances.validate()?;
     let mut climb = Climb::new(obj, x0, initial_direction, params, tolerances)?;
     for iter in 0..params.max_iterations {
         climb.check_finite()?;

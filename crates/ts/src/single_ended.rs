@@ -121,7 +121,7 @@ fn single_ended_starts<O: HessianObjective, A: Alignment>(
     params: &SingleEndedParams,
 ) -> Vec<(Vec<f64>, Vec<f64>)> {
     // The single-ended entry points return no Result: invalid settings mean no searches.
-    if params.validate().is_err() {
+    if params.validate().is_err() || sys.tolerances.validate().is_err() {
         return Vec::new();
     }
     let dirs = sys.alignment.invariant_directions();
@@ -165,7 +165,8 @@ fn single_ended_starts<O: HessianObjective, A: Alignment>(
 /// signs (up to `2k` searches), following that mode until negative curvature appears. Returns
 /// the distinct transition states found (not pushed off; see [`single_ended_paths`]).
 ///
-/// Settings that fail [`SingleEndedParams::validate`] give no searches (an empty result).
+/// Settings that fail [`SingleEndedParams::validate`] (or tolerances of `sys` that fail
+/// [`Tolerances::validate`](nnscape_optim::Tolerances::validate)) give no searches (an empty result).
 pub fn single_ended<O: HessianObjective, A: Alignment>(
     sys: &mut System<O, A>,
     minimum: &[f64],
@@ -204,7 +205,8 @@ pub struct SingleEndedResult {
 /// [`single_ended`] followed by verification of each distinct transition state: push off both
 /// ways and minimise each side to a Hessian-checked minimum ([`push_off_and_minimise`]).
 ///
-/// Settings that fail [`SingleEndedParams::validate`] give no searches (an empty result).
+/// Settings that fail [`SingleEndedParams::validate`] (or tolerances of `sys` that fail
+/// [`Tolerances::validate`](nnscape_optim::Tolerances::validate)) give no searches (an empty result).
 pub fn single_ended_paths<O: HessianObjective, A: Alignment>(
     sys: &mut System<O, A>,
     minimum: &[f64],
@@ -252,7 +254,8 @@ pub fn single_ended_paths<O: HessianObjective, A: Alignment>(
 /// on the current rayon pool with one clone of `sys` per minimum, merged in input order so the
 /// result does not depend on the number of threads.
 ///
-/// Settings that fail [`SingleEndedParams::validate`] give no searches: the database holds
+/// Settings that fail [`SingleEndedParams::validate`] (or tolerances of `sys` that fail
+/// [`Tolerances::validate`](nnscape_optim::Tolerances::validate)) give no searches: the database holds
 /// only the given minima.
 pub fn single_ended_all<O, A>(
     sys: &System<O, A>,

@@ -178,6 +178,22 @@ fn entry_points_report_bad_settings_instead_of_running() {
         other => panic!("{other:?}"),
     }
 
+    let tol = Tolerances {
+        eigenvalue_cutoff: -1e-7,
+        ..Tolerances::default()
+    };
+    let r = find_transition_state(
+        &mut DoubleWell,
+        &[0.3, 0.2],
+        None,
+        &HefParams::default(),
+        &tol,
+    );
+    match r {
+        Err(TsFailure::InvalidParameters(e)) => assert!(bad("tolerances.eigenvalue_cutoff")(&e)),
+        other => panic!("{other:?}"),
+    }
+
     let dp = DnebParams {
         spring_constant: -50.0,
         ..DnebParams::default()

@@ -7,6 +7,14 @@
 //! landscape's [`Tolerances`], all defined in nnscape-optim); this crate may depend on nnscape-optim
 //! and nnscape-model, never on landscape/analysis/cli.
 //!
+//! Modules, one job each: [`eigen`] (lowest Hessian eigenpairs), [`hef`] (one
+//! transition-state search), [`dneb`](mod@dneb) (the band between two minima), [`verify`]
+//! (index check, push-off and quenches), [`single_ended`](mod@single_ended) (searches from one
+//! minimum along its soft modes), [`database`] (minima and transition states stored once up to
+//! symmetry), [`connect`](mod@connect) (the double-ended connection; its Dijkstra graph is
+//! private). Every name is re-exported at the crate root.
+//! `examples/mueller_brown` maps a potential that is not a network with these functions.
+//!
 //! ```
 //! use nalgebra::DMatrix;
 //! use nnscape_optim::{HessianObjective, Objective};

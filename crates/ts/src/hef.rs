@@ -88,16 +88,17 @@ pub struct HefParams {
     /// negative curvature: the search is climbing a wall with no saddle.
     ///
     /// Default 100, measured on XOR (N_h 2-4, lambda 1e-2..1e-4, single-ended from 3-6 minima
-    /// each, 2k starts): searches that converged met negative curvature within 20 cycles in ~90% of cases, and caps of 50,
-    /// 100, 200 and 1000 found exactly the same distinct transition states, while the climbs
-    /// that never met negative curvature used all 1000 cycles (about 3/4 of the search time).
+    /// each, 2k starts): searches that converged met negative curvature within 20 cycles in
+    /// ~90% of cases, and caps of 50, 100, 200 and 1000 found exactly the same distinct
+    /// transition states, while the climbs that never met negative curvature used all 1000
+    /// cycles (about 3/4 of the search time).
     pub max_convex_cycles: usize,
     /// Give up ([`TsFailure::ClimbLimit`]) when the energy has risen this much above the start
     /// (with or without negative curvature): the search is running away.
     ///
     /// Default off (infinite), because it depends on the energy scale (Mueller-Brown barriers
-    /// are ~100, XOR's < 1); on XOR (same runs as above) caps of 1 and 2 lost no transition state but saved no
-    /// measurable time once `max_convex_cycles` was in place.
+    /// are ~100, XOR's < 1); on XOR (same runs as above) caps of 1 and 2 lost no transition
+    /// state but saved no measurable time once `max_convex_cycles` was in place.
     pub max_energy_rise: f64,
 }
 

@@ -166,7 +166,8 @@ fn single_ended_starts<O: HessianObjective, A: Alignment>(
 /// the distinct transition states found (not pushed off; see [`single_ended_paths`]).
 ///
 /// Settings that fail [`SingleEndedParams::validate`] (or tolerances of `sys` that fail
-/// [`Tolerances::validate`](nnscape_optim::Tolerances::validate)) give no searches (an empty result).
+/// [`Tolerances::validate`](nnscape_optim::Tolerances::validate)) give no
+/// searches (an empty result).
 pub fn single_ended<O: HessianObjective, A: Alignment>(
     sys: &mut System<O, A>,
     minimum: &[f64],
@@ -206,7 +207,8 @@ pub struct SingleEndedResult {
 /// ways and minimise each side to a Hessian-checked minimum ([`push_off_and_minimise`]).
 ///
 /// Settings that fail [`SingleEndedParams::validate`] (or tolerances of `sys` that fail
-/// [`Tolerances::validate`](nnscape_optim::Tolerances::validate)) give no searches (an empty result).
+/// [`Tolerances::validate`](nnscape_optim::Tolerances::validate)) give no
+/// searches (an empty result).
 pub fn single_ended_paths<O: HessianObjective, A: Alignment>(
     sys: &mut System<O, A>,
     minimum: &[f64],
@@ -255,8 +257,8 @@ pub fn single_ended_paths<O: HessianObjective, A: Alignment>(
 /// result does not depend on the number of threads.
 ///
 /// Settings that fail [`SingleEndedParams::validate`] (or tolerances of `sys` that fail
-/// [`Tolerances::validate`](nnscape_optim::Tolerances::validate)) give no searches: the database holds
-/// only the given minima.
+/// [`Tolerances::validate`](nnscape_optim::Tolerances::validate)) give no
+/// searches: the database holds only the given minima.
 pub fn single_ended_all<O, A>(
     sys: &System<O, A>,
     minima: Vec<MinimumFound>,

@@ -257,7 +257,8 @@ pub(crate) fn check_index_one<O: HessianObjective + ?Sized>(
 ///
 /// Negative curvature and the final index are judged with `tolerances.eigenvalue_cutoff`.
 ///
-/// Settings that fail [`HefParams::validate`] or [`Tolerances::validate`] give
+/// Settings that fail [`HefParams::validate`] or [`Tolerances::validate`], and an `x0` or
+/// `initial_direction` whose length is not the objective's dimension, give
 /// [`TsFailure::InvalidParameters`] before any evaluation.
 pub fn find_transition_state<O: HessianObjective + ?Sized>(
     obj: &mut O,
@@ -268,6 +269,17 @@ pub fn find_transition_state<O: HessianObjective + ?Sized>(
 ) -> Result<TransitionState, TsFailure> {
     params.validate()?;
     tolerances.validate()?;
+    let n = obj.dim();
+    for (what, v) in [("x0", Some(x0)), ("initial_direction", initial_direction)] {
+        if let Some(v) = v.filter(|v| v.len() != n) {
+            return Err(OptimError::DimensionMismatch {
+                what,
+                expected: n,
+                found: v.len(),
+            }
+            .into());
+        }
+    }
     let mut climb = Climb::new(obj, x0, initial_direction, params, tolerances)?;
     for iter in 0..params.max_iterations {
         climb.check_finite()?;

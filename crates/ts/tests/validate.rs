@@ -194,6 +194,37 @@ fn entry_points_report_bad_settings_instead_of_running() {
         other => panic!("{other:?}"),
     }
 
+    let r = find_transition_state(
+        &mut DoubleWell,
+        &[0.3],
+        None,
+        &HefParams::default(),
+        &Tolerances::default(),
+    );
+    assert!(matches!(
+        r,
+        Err(TsFailure::InvalidParameters(
+            OptimError::DimensionMismatch { what: "x0", .. }
+        ))
+    ));
+    let dir = [1.0, 0.0, 0.0];
+    let r = find_transition_state(
+        &mut DoubleWell,
+        &[0.3, 0.2],
+        Some(&dir),
+        &HefParams::default(),
+        &Tolerances::default(),
+    );
+    assert!(matches!(
+        r,
+        Err(TsFailure::InvalidParameters(
+            OptimError::DimensionMismatch {
+                what: "initial_direction",
+                ..
+            }
+        ))
+    ));
+
     let dp = DnebParams {
         spring_constant: -50.0,
         ..DnebParams::default()

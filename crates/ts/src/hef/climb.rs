@@ -113,6 +113,7 @@ pub(super) struct Climb<'a, O: ?Sized> {
 }
 
 impl<'a, O: HessianObjective + ?Sized> Climb<'a, O> {
+    /// The search at `x0` (of the objective's dimension, with `params` validated).
     pub(super) fn new(
         obj: &'a mut O,
         x0: &[f64],
@@ -129,7 +130,6 @@ impl<'a, O: HessianObjective + ?Sized> Climb<'a, O> {
             (nd > 0.0).then(|| d.iter().map(|v| v / nd).collect())
         });
         let tangent = Lbfgs::new(tangent_lbfgs(params, params.tangent_max_step))?;
-        params.newton.validate()?;
         Ok(Self {
             obj,
             params,

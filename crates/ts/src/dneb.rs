@@ -1,34 +1,71 @@
-//! Doubly-nudged elastic band (Trygubenko and Wales 2004) with the improved tangent of
-//! Henkelman and Jonsson (2000), minimised by nnscape-optim's L-BFGS as OPTIM does.
+//! Doubly-nudged elastic band (DNEB; Trygubenko and Wales 2004) with the improved tangent of
+//! Henkelman and Jonsson (2000), relaxed by nnscape-optim's FIRE or L-BFGS.
+//!
+//! The band is a chain of images `x_0, ..., x_{M+1}` with fixed ends (two minima, the second
+//! aligned to the first). At interior image `i` with unit tangent `t` (the segment towards the
+//! higher neighbour; an energy-weighted mix at extrema), true gradient `g = grad E(x_i)` and
+//! full spring force `s = k (x_{i+1} - 2 x_i + x_{i-1})`, the DNEB force is
+//!
+//! `F_i = -g_perp + k (|x_{i+1} - x_i| - |x_i - x_{i-1}|) t + (s_perp - (s_perp . u) u)`,
+//!
+//! where `g_perp = g - (g . t) t` and `s_perp = s - (s . t) t` are the parts orthogonal to
+//! the tangent and `u = g_perp / |g_perp|`. The first term relaxes the band onto the
+//! minimum-energy path, the second keeps the images evenly spaced along it, and the third
+//! ("double nudging") is the part of the perpendicular spring force that does not fight the
+//! true force, which keeps the band smooth without the corner-cutting of a full spring. The
+//! local maxima of the relaxed band are transition-state candidates for
+//! [`find_transition_state`](crate::find_transition_state).
 
 use nnscape_optim::{Fire, FireParams, Lbfgs, LbfgsParams, Objective, OptimError};
 
-use nnscape_model::vector::{dot, norm};
+use nnscape_model::vector::{dot, euclidean, norm};
 use nnscape_optim::Alignment;
+
+use crate::check::{count, positive, require};
 
 /// Parameters of [`dneb`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DnebParams {
-    /// Spring constant. 50: OPTIM `NEBK 50` from the published workflow for these networks
-    /// (OPTIM's typical range is 10-50; pele uses 100). With double nudging the springs only
-    /// keep images spaced, so the value is not critical; too stiff makes L-BFGS slow.
+    /// Spring constant `k`.
+    ///
+    /// Default 50: OPTIM `NEBK 50` from the published workflow for these networks (OPTIM's
+    /// typical range is 10-50; pele uses 100). With double nudging the springs only keep
+    /// images spaced, so the value is not critical; too stiff makes L-BFGS slow.
     pub spring_constant: f64,
-    /// Interior images per unit (aligned) distance between the ends (pele: 10).
+    /// Interior images per unit (aligned) distance between the ends.
+    ///
+    /// Default 10 (pele).
     pub images_per_unit_distance: f64,
-    /// Fewest interior images (pele: 3).
+    /// Fewest interior images.
+    ///
+    /// Default 3 (pele).
     pub min_images: usize,
-    /// Most interior images (pele: 50).
+    /// Most interior images.
+    ///
+    /// Default 50 (pele).
     pub max_images: usize,
-    /// L-BFGS iterations on the band.
+    /// Iterations of the band optimiser.
+    ///
+    /// Default 1000: the band need not converge fully (see `rms_force_tolerance`).
     pub max_iterations: usize,
-    /// Stop when the RMS DNEB force per band coordinate is below this. The band only has to
-    /// find the right region: eigenvector-following refines the maxima.
+    /// Stop when the RMS DNEB force per band coordinate is below this.
+    ///
+    /// Default 1e-3: the band only has to find the right region, eigenvector-following
+    /// refines the maxima.
     pub rms_force_tolerance: f64,
-    /// L-BFGS step cap for the whole band (OPTIM `MAXSTEP`-like, per band vector).
+    /// Step cap for the whole band (per band vector for L-BFGS, per image for FIRE).
+    ///
+    /// Default 0.1 (OPTIM `MAXSTEP`-like).
     pub max_step: f64,
     /// Include the doubly-nudged spring term (false gives the plain nudged elastic band).
+    ///
+    /// Default true (DNEB, as OPTIM).
     pub doubly_nudged: bool,
     /// How the band is relaxed.
+    ///
+    /// Default [`BandOptimizer::Fire`], measured on XOR (N_h = 1, lambda = 1e-4, minima 10
+    /// apart): L-BFGS ends at RMS force 6 with a jagged band, FIRE at 0.02 with a smooth one
+    /// through the right region.
     pub optimizer: BandOptimizer,
 }
 
@@ -43,6 +80,7 @@ pub enum BandOptimizer {
     Fire,
 }
 
+/// The values and their sources are given with each field of [`DnebParams`].
 impl Default for DnebParams {
     fn default() -> Self {
         Self {
@@ -54,11 +92,34 @@ impl Default for DnebParams {
             rms_force_tolerance: 1e-3,
             max_step: 0.1,
             doubly_nudged: true,
-            // Measured on XOR (N_h = 1, lambda = 1e-4, minima 10 apart): L-BFGS ends at RMS
-            // force 6 with a jagged band, FIRE at 0.02 with a smooth one through the right
-            // region.
             optimizer: BandOptimizer::Fire,
         }
+    }
+}
+
+impl DnebParams {
+    /// Checks every field; the error names the first bad one and its allowed range:
+    /// `spring_constant`, `rms_force_tolerance` and `max_step` finite and `> 0`;
+    /// `images_per_unit_distance` finite and `>= 0`; `min_images` and `max_iterations` at
+    /// least 1; `max_images >= min_images`.
+    pub fn validate(&self) -> Result<(), OptimError> {
+        positive("DnebParams.spring_constant", self.spring_constant)?;
+        require(
+            self.images_per_unit_distance.is_finite() && self.images_per_unit_distance >= 0.0,
+            "DnebParams.images_per_unit_distance",
+            self.images_per_unit_distance,
+            "must be finite and >= 0",
+        )?;
+        count("DnebParams.min_images", self.min_images)?;
+        require(
+            self.max_images >= self.min_images,
+            "DnebParams.max_images",
+            self.max_images as f64,
+            "must be >= min_images",
+        )?;
+        count("DnebParams.max_iterations", self.max_iterations)?;
+        positive("DnebParams.rms_force_tolerance", self.rms_force_tolerance)?;
+        positive("DnebParams.max_step", self.max_step)
     }
 }
 
@@ -221,18 +282,8 @@ impl<O: Objective + ?Sized> Objective for BandObjective<'_, O> {
             let prev = image(start, end, band, m, i as isize - 1);
             let next = image(start, end, band, m, i as isize + 1);
             let cur = &band[i * d..(i + 1) * d];
-            let dn: f64 = next
-                .iter()
-                .zip(cur)
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum::<f64>()
-                .sqrt();
-            let dp: f64 = cur
-                .iter()
-                .zip(prev)
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum::<f64>()
-                .sqrt();
+            let dn = euclidean(next, cur);
+            let dp = euclidean(cur, prev);
             // Full spring force k (x_{i+1} - 2 x_i + x_{i-1}) into scratch.
             for j in 0..d {
                 self.scratch[j] = self.k * (next[j] - 2.0 * cur[j] + prev[j]);
@@ -271,9 +322,9 @@ impl<O: Objective + ?Sized> Objective for BandObjective<'_, O> {
 }
 
 /// Run a DNEB between `start` and `end`: `end` is first aligned to `start` with `align`, the
-/// band interpolated linearly and minimised with L-BFGS. Returns the band and its local
-/// maxima (transition-state candidates), highest first. Fails only on invalid L-BFGS settings
-/// (e.g. a non-positive `max_step`).
+/// band interpolated linearly and relaxed with `params.optimizer`. Returns the band and its local
+/// maxima (transition-state candidates), highest first. Fails only on invalid settings
+/// ([`DnebParams::validate`]).
 pub fn dneb<O: Objective + ?Sized, A: Alignment + ?Sized>(
     obj: &mut O,
     start: &[f64],
@@ -281,6 +332,7 @@ pub fn dneb<O: Objective + ?Sized, A: Alignment + ?Sized>(
     align: &A,
     params: &DnebParams,
 ) -> Result<DnebResult, OptimError> {
+    params.validate()?;
     let d = start.len();
     let (dist, end_aligned) = align.align(start, end);
     let m = image_count(dist, params);

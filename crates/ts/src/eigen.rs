@@ -1,8 +1,20 @@
 //! Lowest Hessian eigenpairs: exact (dense symmetric eigendecomposition) or matrix-free
 //! (Lanczos with full reorthogonalisation, using only Hessian-vector products).
+//!
+//! Lanczos builds an orthonormal basis `Q = (q_1, ..., q_m)` of the Krylov space
+//! `K_m(H, q_1) = span(q_1, H q_1, ..., H^(m-1) q_1)`: each new vector is the product `H q_j`
+//! orthogonalised against all earlier ones (twice, "twice is enough") and normalised. The
+//! Rayleigh-Ritz step diagonalises the small projection `T = Q^T H Q`, `T s = theta s`; the
+//! Ritz pairs `(theta, y = Q s)` approximate the extreme eigenpairs of `H`, the lowest first,
+//! and a pair is converged when its residual `|H y - theta y|` is at most
+//! `lanczos_tolerance`. When the basis reaches `lanczos_max_basis` vectors it is restarted
+//! thickly: the `k + 2` lowest Ritz vectors (and their products, which need no new
+//! Hessian-vector product) are kept and the Krylov residual direction continues the basis.
 
 use nalgebra::DMatrix;
-use nnscape_optim::HessianObjective;
+use nnscape_optim::{HessianObjective, OptimError};
+
+use crate::check::{count, positive};
 
 use nnscape_model::vector::{dot, norm};
 
@@ -27,16 +39,26 @@ pub enum EigenMethod {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct EigenParams {
     /// Exact or Lanczos.
+    ///
+    /// Default [`EigenMethod::Exact`]: the networks studied have at most a few hundred
+    /// parameters, where the dense decomposition is exact and fast enough.
     pub method: EigenMethod,
     /// Largest Krylov basis before a restart (capped at the dimension).
+    ///
+    /// Default 60 (a setting of this crate, not tuned).
     pub lanczos_max_basis: usize,
     /// Number of restarts before giving up.
+    ///
+    /// Default 50 (a setting of this crate, not tuned).
     pub lanczos_max_restarts: usize,
-    /// Converged when every wanted Ritz pair has residual `|H y - theta y| <= tol`; pele's
-    /// Rayleigh-Ritz uses 1e-6, tightened here because the eigenvalue decides the index.
+    /// Converged when every wanted Ritz pair has residual `|H y - theta y| <= tol`.
+    ///
+    /// Default 1e-9: pele's Rayleigh-Ritz uses 1e-6, tightened here because the eigenvalue
+    /// decides the index (against the cut-off 1e-7).
     pub lanczos_tolerance: f64,
 }
 
+/// The values and their sources are given with each field of [`EigenParams`].
 impl Default for EigenParams {
     fn default() -> Self {
         Self {
@@ -45,6 +67,16 @@ impl Default for EigenParams {
             lanczos_max_restarts: 50,
             lanczos_tolerance: 1e-9,
         }
+    }
+}
+
+impl EigenParams {
+    /// Checks every field; the error names the first bad one and its allowed range:
+    /// `lanczos_max_basis >= 1`, `lanczos_tolerance` finite and `> 0` (`lanczos_max_restarts`
+    /// may be 0: one pass without restart).
+    pub fn validate(&self) -> Result<(), OptimError> {
+        count("EigenParams.lanczos_max_basis", self.lanczos_max_basis)?;
+        positive("EigenParams.lanczos_tolerance", self.lanczos_tolerance)
     }
 }
 

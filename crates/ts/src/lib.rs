@@ -7,6 +7,14 @@
 //! landscape's [`Tolerances`], all defined in nnscape-optim); this crate may depend on nnscape-optim
 //! and nnscape-model, never on landscape/analysis/cli.
 //!
+//! Modules, one job each: [`eigen`] (lowest Hessian eigenpairs), [`hef`] (one
+//! transition-state search), [`dneb`](mod@dneb) (the band between two minima), [`verify`]
+//! (index check, push-off and quenches), [`single_ended`](mod@single_ended) (searches from one
+//! minimum along its soft modes), [`database`] (minima and transition states stored once up to
+//! symmetry), [`connect`](mod@connect) (the double-ended connection; its Dijkstra graph is
+//! private). Every name is re-exported at the crate root.
+//! `examples/mueller_brown` maps a potential that is not a network with these functions.
+//!
 //! ```
 //! use nalgebra::DMatrix;
 //! use nnscape_optim::{HessianObjective, Objective};
@@ -38,16 +46,18 @@
 //! assert!((ts.energy - 1.0).abs() < 1e-12 && (ts.eigenvalue + 4.0).abs() < 1e-8);
 //! ```
 
+mod check;
 pub mod connect;
+pub mod database;
 pub mod dneb;
 pub mod eigen;
+mod graph;
 pub mod hef;
+pub mod single_ended;
 pub mod verify;
 
-pub use connect::{
-    connect, single_ended, single_ended_all, single_ended_paths, ConnectParams, ConnectResult,
-    SingleEndedParams, SingleEndedResult, TsDatabase, TsEdge,
-};
+pub use connect::{connect, ConnectParams, ConnectResult};
+pub use database::{TsDatabase, TsEdge};
 pub use dneb::{dneb, image_count, BandObjective, BandOptimizer, Climber, DnebParams, DnebResult};
 pub use eigen::{
     hessian_eigen, hessian_index, lanczos_lowest, lowest_eigenpair, lowest_eigenpairs,
@@ -56,6 +66,9 @@ pub use eigen::{
 };
 pub use hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 pub use nnscape_optim::{euclidean, Alignment, NetworkAlignment, NoSymmetry, System, Tolerances};
+pub use single_ended::{
+    single_ended, single_ended_all, single_ended_paths, SingleEndedParams, SingleEndedResult,
+};
 pub use verify::{
     minimise_to_minimum, push_off_and_minimise, verify_candidate, MinimumFound, Path, VerifyError,
     VerifyParams, VerifyStats,

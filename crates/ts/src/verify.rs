@@ -1,11 +1,20 @@
 //! Verification of transition-state candidates: refine by eigenvector-following, accept only
 //! index 1, push off along both signs of the reaction coordinate and minimise each side.
+//!
+//! From a transition state `x_ts` (energy `E_ts`, unit eigenvector `v` of its negative
+//! Hessian eigenvalue) the two sides start at `x_ts - s v` and `x_ts + s v`, where the
+//! push-off `s` starts at `initial_push_off` and doubles (up to `max_push_off`) until the
+//! energy has clearly dropped, `E(x_ts +- s v) < E_ts - push_off_energy_drop * max(1, |E_ts|)`.
+//! Each side is then quenched to a Hessian-checked minimum
+//! ([`nnscape_optim::verified_minimum`]), which approximates the steepest-descent path that
+//! leaves the saddle along `+-v`.
 
 use nnscape_optim::{
     push_off, verified_minimum, Alignment, HessianObjective, Lbfgs, LbfgsParams, Minimum,
     MinimumParams, OptimError, System,
 };
 
+use crate::check::{nested, positive, require};
 use crate::eigen::EigenError;
 use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 
@@ -13,25 +22,39 @@ use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyParams {
     /// Eigenvector-following settings (also supplies the eigen-solver).
+    ///
+    /// Default [`HefParams::default`].
     pub hef: HefParams,
-    /// First push-off length along the reaction coordinate. Small (OPTIM's `PUSHOFF` is
-    /// 0.2 for networks) so that the push-off stays on the steepest-descent path of its side;
-    /// it doubles until the energy has clearly dropped.
+    /// First push-off length along the reaction coordinate; it doubles until the energy has
+    /// clearly dropped.
+    ///
+    /// Default 0.01: small (OPTIM's `PUSHOFF` is 0.2 for networks) so that the push-off stays
+    /// on the steepest-descent path of its side.
     pub initial_push_off: f64,
     /// Longest push-off tried.
+    ///
+    /// Default 1.0 (a setting of this crate: 100 times `initial_push_off`).
     pub max_push_off: f64,
-    /// "Clearly dropped": `E < E_ts - push_off_energy_drop * max(1, |E_ts|)`. 1e-6 relative is
-    /// far above round-off of the energy yet reached within a few doublings for any curvature
-    /// above ~1e-4.
+    /// "Clearly dropped": `E < E_ts - push_off_energy_drop * max(1, |E_ts|)`.
+    ///
+    /// Default 1e-6: relative 1e-6 is far above round-off of the energy yet reached within a
+    /// few doublings for any curvature above ~1e-4.
     pub push_off_energy_drop: f64,
-    /// L-BFGS for the quench from a push-off. Step cap 0.02 (OPTIM `MAXSTEP` 0.01-0.02) keeps
-    /// the quench close to the steepest-descent path so the right minimum is found.
+    /// L-BFGS for the quench from a push-off.
+    ///
+    /// Default [`LbfgsParams::default`] with step cap 0.02 (OPTIM `MAXSTEP` 0.01-0.02: keeps
+    /// the quench close to the steepest-descent path so the right minimum is found), RMS
+    /// gradient tolerance 1e-6 (GMIN `SLOPPYCONV`; the Newton polish of `minimum` finishes)
+    /// and at most 20 000 iterations (twice the L-BFGS default, as the steps are short).
     pub lbfgs: LbfgsParams,
     /// The Hessian check, saddle escape and Newton polish of each quench
     /// ([`nnscape_optim::verified_minimum`], the one implementation shared with basin-hopping).
+    ///
+    /// Default [`MinimumParams::default`].
     pub minimum: MinimumParams,
 }
 
+/// The values and their sources are given with each field of [`VerifyParams`].
 impl Default for VerifyParams {
     fn default() -> Self {
         Self {
@@ -47,6 +70,36 @@ impl Default for VerifyParams {
             },
             minimum: MinimumParams::default(),
         }
+    }
+}
+
+impl VerifyParams {
+    /// Checks every field; the error names the first bad one and its allowed range:
+    /// `initial_push_off` finite and `> 0`, `max_push_off` finite and `>= initial_push_off`,
+    /// `push_off_energy_drop` finite and `>= 0`; `hef`, `lbfgs` and `minimum` with their own
+    /// `validate`.
+    pub fn validate(&self) -> Result<(), OptimError> {
+        self.hef.validate()?;
+        positive("VerifyParams.initial_push_off", self.initial_push_off)?;
+        require(
+            self.max_push_off.is_finite() && self.max_push_off >= self.initial_push_off,
+            "VerifyParams.max_push_off",
+            self.max_push_off,
+            "must be finite and >= initial_push_off",
+        )?;
+        require(
+            self.push_off_energy_drop.is_finite() && self.push_off_energy_drop >= 0.0,
+            "VerifyParams.push_off_energy_drop",
+            self.push_off_energy_drop,
+            "must be finite and >= 0",
+        )?;
+        nested!(self.lbfgs.validate(),
+            "VerifyParams.lbfgs": "memory", "initial_inverse_hessian", "max_step",
+                "max_energy_rise", "rms_gradient_tolerance", "max_iterations")?;
+        nested!(self.minimum.validate(),
+            "VerifyParams.minimum": "push", "max_push", "min_energy_drop";
+            "VerifyParams.minimum.newton": "max_iterations", "rms_gradient_tolerance",
+                "eigenvalue_cutoff", "max_step")
     }
 }
 
@@ -137,7 +190,7 @@ pub fn minimise_to_minimum<O: HessianObjective, A>(
     x0: &[f64],
     params: &VerifyParams,
 ) -> Result<Minimum, VerifyError> {
-    params.minimum.validate()?;
+    params.validate()?;
     let mut lbfgs = Lbfgs::new(params.lbfgs.clone())?;
     verified_minimum(
         &mut sys.potential,
@@ -155,6 +208,7 @@ pub fn push_off_and_minimise<O: HessianObjective, A: Alignment>(
     ts: TransitionState,
     params: &VerifyParams,
 ) -> Result<Path, VerifyError> {
+    params.validate()?;
     let mut sides = Vec::with_capacity(2);
     for sign in [-1.0, 1.0] {
         let pushed = push_off(
@@ -193,6 +247,8 @@ pub fn verify_candidate<O: HessianObjective, A: Alignment>(
     params: &VerifyParams,
     stats: &mut VerifyStats,
 ) -> Result<Path, VerifyError> {
+    // Settings errors are the caller's, not a candidate's: checked before counting.
+    params.validate()?;
     stats.candidates += 1;
     let tolerances = sys.tolerances;
     let ts =

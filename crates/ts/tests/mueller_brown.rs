@@ -6,15 +6,11 @@ use common::*;
 use nnscape_ts::*;
 use nnscape_ts::{NoSymmetry, System};
 
-fn dist(a: &[f64], b: &[f64]) -> f64 {
-    euclidean(a, b)
-}
-
 #[test]
 fn literature_points_are_stationary_under_independent_newton() {
     for p in [MB_MIN_A, MB_MIN_B, MB_MIN_C, MB_TS_BC, MB_TS_AC] {
         let q = newton_2d(MuellerBrown::all, p);
-        assert!(dist(&p, &q) < 1e-3, "{p:?} -> {q:?}");
+        assert!(euclidean(&p, &q) < 1e-3, "{p:?} -> {q:?}");
     }
 }
 
@@ -28,7 +24,7 @@ fn dneb_and_hef_find_the_bc_saddle_and_its_minima() {
     assert!(band.images.len() >= 5 && band.images.len() <= 52);
     let top = &band.maxima[0];
     assert!(
-        dist(&top.x, &MB_TS_BC) < 0.05,
+        euclidean(&top.x, &MB_TS_BC) < 0.05,
         "band maximum at {:?}",
         top.x
     );
@@ -46,11 +42,11 @@ fn dneb_and_hef_find_the_bc_saddle_and_its_minima() {
     let reference = newton_2d(MuellerBrown::all, MB_TS_BC);
     assert!(ts.rms_gradient <= 1e-10, "rms {}", ts.rms_gradient);
     assert!(
-        dist(&ts.x, &reference) < 1e-8,
+        euclidean(&ts.x, &reference) < 1e-8,
         "{:?} vs {reference:?}",
         ts.x
     );
-    assert!(dist(&ts.x, &MB_TS_BC) < 1e-3);
+    assert!(euclidean(&ts.x, &MB_TS_BC) < 1e-3);
     assert!((ts.energy - (-72.249)).abs() < 5e-3, "E_ts = {}", ts.energy);
     assert!(ts.eigenvalue < 0.0);
     assert_eq!(stats.accepted, 1);
@@ -60,13 +56,13 @@ fn dneb_and_hef_find_the_bc_saddle_and_its_minima() {
     let rb = newton_2d(MuellerBrown::all, MB_MIN_B);
     let rc = newton_2d(MuellerBrown::all, MB_MIN_C);
     let (m1, m2) = (&path.minus.x, &path.plus.x);
-    let (near_b, near_c) = if dist(m1, &rb) < dist(m2, &rb) {
+    let (near_b, near_c) = if euclidean(m1, &rb) < euclidean(m2, &rb) {
         (m1, m2)
     } else {
         (m2, m1)
     };
-    assert!(dist(near_b, &rb) < 1e-8 && dist(near_b, &MB_MIN_B) < 1e-3);
-    assert!(dist(near_c, &rc) < 1e-8 && dist(near_c, &MB_MIN_C) < 1e-3);
+    assert!(euclidean(near_b, &rb) < 1e-8 && euclidean(near_b, &MB_MIN_B) < 1e-3);
+    assert!(euclidean(near_c, &rc) < 1e-8 && euclidean(near_c, &MB_MIN_C) < 1e-3);
     for m in [&path.minus, &path.plus] {
         assert!(m.rms_gradient <= 1e-10);
         assert!(m.eigenvalues.iter().all(|&l| l > 0.0));
@@ -88,7 +84,7 @@ fn single_ended_search_from_a_minimum_finds_the_bc_saddle() {
     assert!(!found.is_empty());
     let reference = newton_2d(MuellerBrown::all, MB_TS_BC);
     assert!(
-        found.iter().any(|t| dist(&t.x, &reference) < 1e-8),
+        found.iter().any(|t| euclidean(&t.x, &reference) < 1e-8),
         "found {:?}",
         found.iter().map(|t| (&t.x, t.energy)).collect::<Vec<_>>()
     );
@@ -114,15 +110,15 @@ fn connect_the_two_deepest_minima_through_the_intermediate() {
     assert_eq!(r.path_minima.len(), 3, "path {:?}", r.path_minima);
     assert_eq!(r.path_minima[0], 0);
     assert_eq!(r.path_minima[2], 1);
-    assert!(dist(&r.minima[r.path_minima[1]].x, &rc) < 1e-8);
+    assert!(euclidean(&r.minima[r.path_minima[1]].x, &rc) < 1e-8);
     let mut ts: Vec<_> = r
         .path_ts
         .iter()
         .map(|&i| r.transition_states[i].ts.clone())
         .collect();
     ts.sort_by(|a, b| a.energy.total_cmp(&b.energy));
-    assert!(dist(&ts[0].x, &newton_2d(MuellerBrown::all, MB_TS_BC)) < 1e-8);
-    assert!(dist(&ts[1].x, &newton_2d(MuellerBrown::all, MB_TS_AC)) < 1e-8);
+    assert!(euclidean(&ts[0].x, &newton_2d(MuellerBrown::all, MB_TS_BC)) < 1e-8);
+    assert!(euclidean(&ts[1].x, &newton_2d(MuellerBrown::all, MB_TS_AC)) < 1e-8);
     assert!(
         (ts[1].energy - (-40.665)).abs() < 5e-3,
         "E = {}",
@@ -144,11 +140,11 @@ fn matrix_free_lanczos_gives_the_same_saddle_and_minima() {
         &mut stats,
     )
     .unwrap();
-    assert!(dist(&path.ts.x, &newton_2d(MuellerBrown::all, MB_TS_BC)) < 1e-8);
+    assert!(euclidean(&path.ts.x, &newton_2d(MuellerBrown::all, MB_TS_BC)) < 1e-8);
     let mins = [&path.minus.x, &path.plus.x];
     for m in [MB_MIN_B, MB_MIN_C] {
         let r = newton_2d(MuellerBrown::all, m);
-        assert!(mins.iter().any(|x| dist(x, &r) < 1e-8));
+        assert!(mins.iter().any(|x| euclidean(x, &r) < 1e-8));
     }
     let found = single_ended(
         &mut System::new(&mut mb, &NoSymmetry),
@@ -159,5 +155,5 @@ fn matrix_free_lanczos_gives_the_same_saddle_and_minima() {
             ..Default::default()
         },
     );
-    assert!(found.iter().any(|t| dist(&t.x, &path.ts.x) < 1e-8));
+    assert!(found.iter().any(|t| euclidean(&t.x, &path.ts.x) < 1e-8));
 }

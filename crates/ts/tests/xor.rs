@@ -1,5 +1,9 @@
 //! The transition-state machinery on the real problem: the XOR loss (MLPVB3).
 
+mod common;
+
+use common::xor_loss;
+use nnscape_model::vector::rms;
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_ts::*;
 use nnscape_ts::{NoSymmetry, System, Tolerances};
@@ -7,11 +11,6 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 const CUTOFF: f64 = 1e-7;
-
-fn xor_loss(nh: usize, lambda: f64) -> (Network, Loss) {
-    let net = Network::xor(nh, lambda).unwrap();
-    (net, Loss::new(net, Dataset::xor()).unwrap())
-}
 
 /// Distinct verified minima quenched from `starts` fixed random points in [-3, 3]^n.
 fn minima(loss: &mut Loss, net: Network, starts: usize, seed: u64) -> Vec<MinimumFound> {
@@ -32,10 +31,6 @@ fn minima(loss: &mut Loss, net: Network, starts: usize, seed: u64) -> Vec<Minimu
         }
     }
     out
-}
-
-fn rms(g: &[f64]) -> f64 {
-    (g.iter().map(|v| v * v).sum::<f64>() / g.len() as f64).sqrt()
 }
 
 /// Independent check (nalgebra's full spectrum through nnscape-model) of a point's index and

@@ -1,18 +1,21 @@
-//! Analytic test surfaces with exact gradients and Hessians.
+//! Test surfaces: analytic ones with exact gradients and Hessians, and the XOR loss.
 #![allow(dead_code)]
 
 use nalgebra::DMatrix;
+use nnscape_model::{Dataset, Loss, Network};
 use nnscape_optim::{HessianObjective, Objective};
 
-/// Mueller-Brown potential (Mueller and Brown 1979).
-pub struct MuellerBrown;
+/// The XOR network with `nh` hidden nodes and regularisation `lambda`, and its loss (MLPVB3).
+pub fn xor_loss(nh: usize, lambda: f64) -> (Network, Loss) {
+    let net = Network::xor(nh, lambda).unwrap();
+    (net, Loss::new(net, Dataset::xor()).unwrap())
+}
 
-const A: [f64; 4] = [-200.0, -100.0, -170.0, 15.0];
-const AA: [f64; 4] = [-1.0, -1.0, -6.5, 0.7];
-const BB: [f64; 4] = [0.0, 0.0, 11.0, 0.6];
-const CC: [f64; 4] = [-10.0, -10.0, -6.5, 0.7];
-const X0: [f64; 4] = [1.0, 0.0, -0.5, -1.0];
-const Y0: [f64; 4] = [0.0, 0.5, 1.5, 1.0];
+// One definition of the Mueller-Brown surface, shared with the example that maps it.
+#[path = "../../examples/mueller_brown/potential.rs"]
+mod mueller_brown;
+#[allow(unused_imports)] // not every test file uses it
+pub use mueller_brown::MuellerBrown;
 
 /// Literature stationary points (Mueller and Brown 1979), 3 decimals.
 pub const MB_MIN_A: [f64; 2] = [-0.558, 1.442];
@@ -20,46 +23,6 @@ pub const MB_MIN_B: [f64; 2] = [0.623, 0.028];
 pub const MB_MIN_C: [f64; 2] = [-0.050, 0.467];
 pub const MB_TS_BC: [f64; 2] = [0.212, 0.293];
 pub const MB_TS_AC: [f64; 2] = [-0.822, 0.624];
-
-impl MuellerBrown {
-    /// Energy, gradient and Hessian (row-major 2x2).
-    pub fn all(p: &[f64]) -> (f64, [f64; 2], [f64; 4]) {
-        let (mut e, mut g, mut h) = (0.0, [0.0; 2], [0.0; 4]);
-        for i in 0..4 {
-            let dx = p[0] - X0[i];
-            let dy = p[1] - Y0[i];
-            let t = A[i] * (AA[i] * dx * dx + BB[i] * dx * dy + CC[i] * dy * dy).exp();
-            let qx = 2.0 * AA[i] * dx + BB[i] * dy;
-            let qy = BB[i] * dx + 2.0 * CC[i] * dy;
-            e += t;
-            g[0] += t * qx;
-            g[1] += t * qy;
-            h[0] += t * (qx * qx + 2.0 * AA[i]);
-            h[1] += t * (qx * qy + BB[i]);
-            h[3] += t * (qy * qy + 2.0 * CC[i]);
-        }
-        h[2] = h[1];
-        (e, g, h)
-    }
-}
-
-impl Objective for MuellerBrown {
-    fn dim(&self) -> usize {
-        2
-    }
-    fn energy_gradient(&mut self, x: &[f64], grad: &mut [f64]) -> f64 {
-        let (e, g, _) = Self::all(x);
-        grad.copy_from_slice(&g);
-        e
-    }
-}
-
-impl HessianObjective for MuellerBrown {
-    fn hessian(&mut self, x: &[f64], hess: &mut DMatrix<f64>) {
-        let (_, _, h) = Self::all(x);
-        hess.copy_from_slice(&h);
-    }
-}
 
 /// Independent plain Newton solve of grad = 0 on a 2-D surface (Cramer's rule), used to check
 /// the crate's results against the literature coordinates.

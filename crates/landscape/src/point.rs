@@ -2,7 +2,7 @@
 //! computed from its parameters.
 
 use nnscape_model::{rms, symmetry, Loss};
-use nnscape_optim::Tolerances;
+use nnscape_optim::{Minimum, Tolerances};
 
 use crate::error::LandscapeError;
 
@@ -65,6 +65,32 @@ impl StationaryPoint {
             pgorder,
             n_correct: loss.n_correct(params),
         })
+    }
+
+    /// The record of a minimum verified by nnscape-optim (basin-hopping, a quench, the minima
+    /// of a transition-state search), re-evaluated with `loss` so that it is classified by
+    /// `tolerances` (usually the database's), not by the rules it was verified with: its
+    /// `hessian_index` is 0 unless those rules disagree.
+    ///
+    /// ```
+    /// use nnscape_landscape::{StationaryPoint, Tolerances};
+    /// use nnscape_model::{Dataset, Loss, Network};
+    /// use nnscape_optim::{verified_minimum, Lbfgs, LbfgsParams, MinimumParams};
+    ///
+    /// let mut loss = Loss::new(Network::xor(2, 1e-2).unwrap(), Dataset::xor()).unwrap();
+    /// let tol = Tolerances::default();
+    /// let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
+    /// let m = verified_minimum(&mut loss, &[0.1; 12], &mut lbfgs, &MinimumParams::default(), &tol)
+    ///     .unwrap();
+    /// let p = StationaryPoint::from_minimum(&mut loss, &m, &tol).unwrap();
+    /// assert_eq!((p.hessian_index, p.energy), (0, m.energy));
+    /// ```
+    pub fn from_minimum(
+        loss: &mut Loss,
+        minimum: &Minimum,
+        tolerances: &Tolerances,
+    ) -> Result<Self, LandscapeError> {
+        Self::evaluate(loss, &minimum.x, tolerances)
     }
 
     /// The lowest eigenvalue (the negative one of a transition state).

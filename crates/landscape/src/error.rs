@@ -36,6 +36,14 @@ pub enum LandscapeError {
         value: String,
         reason: &'static str,
     },
+    /// An invalid setting of a nested settings struct, named by its field path from the
+    /// outermost struct (e.g. `basin_hopping.quench.max_step`).
+    #[error("invalid setting {path} = {value}: {reason}")]
+    InvalidNestedSetting {
+        path: String,
+        value: String,
+        reason: String,
+    },
     #[error(transparent)]
     Model(#[from] nnscape_model::ModelError),
     #[error(transparent)]
@@ -56,4 +64,32 @@ pub enum LandscapeError {
         line: usize,
         message: String,
     },
+}
+
+impl LandscapeError {
+    /// An nnscape-optim settings error of the struct at `path` (a field path such as
+    /// `single_ended.verify.lbfgs`), its field named in full.
+    pub(crate) fn nested(path: &str, error: nnscape_optim::OptimError) -> Self {
+        use nnscape_optim::OptimError;
+        match error {
+            OptimError::InvalidParameter {
+                name,
+                value,
+                reason,
+            } => Self::InvalidNestedSetting {
+                path: format!("{path}.{name}"),
+                value: value.to_string(),
+                reason: reason.to_owned(),
+            },
+            OptimError::DimensionMismatch {
+                what,
+                expected,
+                found,
+            } => Self::InvalidNestedSetting {
+                path: format!("{path}.{what}"),
+                value: format!("{found} entries"),
+                reason: format!("must have {expected} entries"),
+            },
+        }
+    }
 }

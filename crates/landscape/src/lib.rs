@@ -77,7 +77,7 @@ pub use db::{
 pub use error::LandscapeError;
 pub use explore::{
     add_stationary_points, embedded_stationary_points, explore, summarise, ExploreParams,
-    ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason,
+    ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason, SEED_RMS_GRADIENT,
 };
 pub use graph::{energy_order, global_minimum, UnionFind};
 pub use nnscape_optim::Tolerances;

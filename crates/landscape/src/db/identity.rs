@@ -13,9 +13,27 @@ use crate::error::LandscapeError;
 /// [`Tolerances`](nnscape_optim::Tolerances).
 pub const SCHEMA_VERSION: i64 = 2;
 
+/// The columns every stationary point has, in both point tables (one definition, so that the
+/// two tables cannot drift apart).
+macro_rules! point_columns {
+    () => {
+        "
+    id            INTEGER PRIMARY KEY,
+    energy        REAL    NOT NULL,
+    params        BLOB    NOT NULL,
+    rms_gradient  REAL    NOT NULL,
+    hessian_index INTEGER NOT NULL,
+    eigenvalues   BLOB    NOT NULL,
+    fvib          REAL    NOT NULL,
+    pgorder       INTEGER NOT NULL,
+    n_correct     INTEGER NOT NULL"
+    };
+}
+
 /// The tables of a landscape database (PATHSAMPLE's min.data, ts.data and points files, plus
 /// the landscape's identity, the search log and the exploration cycles).
-pub(super) const SCHEMA: &str = "
+pub(super) const SCHEMA: &str = concat!(
+    "
 CREATE TABLE landscape (
     id                 INTEGER PRIMARY KEY CHECK (id = 1),
     dataset_name       TEXT    NOT NULL,
@@ -30,28 +48,14 @@ CREATE TABLE landscape (
     distance_tolerance REAL    NOT NULL,
     eigenvalue_cutoff  REAL    NOT NULL
 );
-CREATE TABLE minima (
-    id            INTEGER PRIMARY KEY,
-    energy        REAL    NOT NULL,
-    params        BLOB    NOT NULL,
-    rms_gradient  REAL    NOT NULL,
-    hessian_index INTEGER NOT NULL,
-    eigenvalues   BLOB    NOT NULL,
-    fvib          REAL    NOT NULL,
-    pgorder       INTEGER NOT NULL,
-    n_correct     INTEGER NOT NULL
+CREATE TABLE minima (",
+    point_columns!(),
+    "
 );
 CREATE INDEX minima_energy ON minima (energy);
-CREATE TABLE transition_states (
-    id                  INTEGER PRIMARY KEY,
-    energy              REAL    NOT NULL,
-    params              BLOB    NOT NULL,
-    rms_gradient        REAL    NOT NULL,
-    hessian_index       INTEGER NOT NULL,
-    eigenvalues         BLOB    NOT NULL,
-    fvib                REAL    NOT NULL,
-    pgorder             INTEGER NOT NULL,
-    n_correct           INTEGER NOT NULL,
+CREATE TABLE transition_states (",
+    point_columns!(),
+    ",
     min1                INTEGER NOT NULL REFERENCES minima (id),
     min2                INTEGER NOT NULL REFERENCES minima (id),
     negative_eigenvalue REAL    NOT NULL
@@ -72,7 +76,8 @@ CREATE TABLE cycles (
     minima_end   INTEGER,
     ts_end       INTEGER
 );
-";
+"
+);
 
 /// Which landscape a database holds: the data set, the network and its loss.
 #[derive(Debug, Clone, PartialEq)]

@@ -64,6 +64,8 @@
 //! assert_eq!(added, (1, 0)); // (new minima, new transition states)
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod db;
 pub mod error;
 pub mod explore;

@@ -182,9 +182,14 @@ fn read_points(
         .collect())
 }
 
+/// How closely a recomputed energy must agree with the one in an imported file, relative to
+/// max(1, |E|): 1e-8. `min.data` / `ts.data` written by [`export`] carry 17 significant
+/// digits, so points of the same landscape agree to round-off.
+pub const IMPORT_ENERGY_TOLERANCE: f64 = 1e-8;
+
 /// Reads PATHSAMPLE files from `dir` into `db`. Each point is re-evaluated with `loss` (which must
-/// be the database's landscape): its recomputed energy must agree with the file's to 1e-8
-/// relative, minima must have index 0 and transition states index 1; anything else is an error
+/// be the database's landscape): its recomputed energy must agree with the file's to
+/// [`IMPORT_ENERGY_TOLERANCE`], minima must have index 0 and transition states index 1; anything else is an error
 /// naming the file and line. Indices use the database's [`Tolerances`](nnscape_optim::Tolerances).
 /// Returns (new minima, new transition states).
 pub fn import(
@@ -221,7 +226,7 @@ pub fn import(
             message,
         };
         let p = StationaryPoint::evaluate(loss, x, &tolerances).map_err(|e| bad(e.to_string()))?;
-        if (p.energy - file_energy).abs() > 1e-8 * file_energy.abs().max(1.0) {
+        if (p.energy - file_energy).abs() > IMPORT_ENERGY_TOLERANCE * file_energy.abs().max(1.0) {
             return Err(bad(format!(
                 "energy {} in the file but {} recomputed: the points belong to another landscape",
                 file_energy, p.energy

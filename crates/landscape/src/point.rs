@@ -6,18 +6,22 @@ use nnscape_optim::{Minimum, Tolerances};
 
 use crate::error::LandscapeError;
 
-/// How many of the lowest Hessian eigenvalues are stored with each point.
+/// How many of the lowest Hessian eigenvalues are stored with each point: 6 (the negative one
+/// of a transition state and the softest modes).
 pub const STORED_EIGENVALUES: usize = 6;
 
-/// Node vectors equal to within this (max-abs) count as equal when computing pgorder.
+/// Node vectors equal to within this (max-abs difference) count as equal when computing
+/// pgorder: 1e-6.
 pub const PGORDER_TOLERANCE: f64 = 1e-6;
 
 /// A stationary point as stored: a minimum (index 0) or a transition state (index 1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StationaryPoint {
+    /// Loss at `params`.
     pub energy: f64,
     /// Parameters in MLPVB3 order.
     pub params: Vec<f64>,
+    /// RMS of the gradient at `params`.
     pub rms_gradient: f64,
     /// Number of Hessian eigenvalues below -cutoff.
     pub hessian_index: usize,
@@ -102,15 +106,22 @@ impl StationaryPoint {
 /// A stored minimum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MinimumRecord {
+    /// Database id.
     pub id: i64,
+    /// The point.
     pub point: StationaryPoint,
 }
 
 /// A stored transition state and the two minima it connects.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransitionStateRecord {
+    /// Database id.
     pub id: i64,
+    /// The point.
     pub point: StationaryPoint,
+    /// Id of the minimum on one side (for paths stored by
+    /// [`LandscapeDb::insert_path`](crate::LandscapeDb::insert_path): the `-v` side).
     pub min1: i64,
+    /// Id of the minimum on the other side.
     pub min2: i64,
 }

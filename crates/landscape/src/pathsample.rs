@@ -15,7 +15,7 @@ use std::path::Path;
 
 use nnscape_model::Loss;
 
-use crate::db::LandscapeDb;
+use crate::db::{f64s_from_bytes, LandscapeDb};
 use crate::error::LandscapeError;
 use crate::point::StationaryPoint;
 
@@ -170,15 +170,7 @@ fn read_points(
     }
     Ok(bytes
         .chunks_exact(record)
-        .map(|r| {
-            r.chunks_exact(8)
-                .map(|c| {
-                    let mut bytes = [0; 8];
-                    bytes.copy_from_slice(c); // chunks_exact(8): always 8 bytes
-                    f64::from_ne_bytes(bytes)
-                })
-                .collect()
-        })
+        .map(|r| f64s_from_bytes(r, f64::from_ne_bytes))
         .collect())
 }
 

@@ -32,6 +32,8 @@ pub use identity::{LandscapeIdentity, SCHEMA_VERSION};
 pub use log::{CycleRecord, SearchMethod};
 pub use results::StoredPath;
 
+pub(crate) use points::f64s_from_bytes;
+
 /// One landscape database.
 pub struct LandscapeDb {
     /// Behind a mutex so the database can be shared with worker threads (all writes still go

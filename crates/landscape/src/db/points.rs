@@ -18,11 +18,16 @@ fn to_blob(v: &[f64]) -> Vec<u8> {
 }
 
 fn from_blob(b: &[u8]) -> Vec<f64> {
+    f64s_from_bytes(b, f64::from_le_bytes)
+}
+
+/// Decodes consecutive 8-byte doubles (a trailing partial double is ignored).
+pub(crate) fn f64s_from_bytes(b: &[u8], decode: fn([u8; 8]) -> f64) -> Vec<f64> {
     b.chunks_exact(8)
         .map(|c| {
             let mut bytes = [0; 8];
             bytes.copy_from_slice(c); // chunks_exact(8): always 8 bytes
-            f64::from_le_bytes(bytes)
+            decode(bytes)
         })
         .collect()
 }

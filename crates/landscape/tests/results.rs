@@ -4,12 +4,12 @@ use nnscape_landscape::{ExploreParams, LandscapeDb, LandscapeError, StationaryPo
 use nnscape_model::Loss;
 use nnscape_optim::System;
 use nnscape_ts::{
-    single_ended_paths, ConnectResult, NetworkAlignment, SingleEndedParams, SingleEndedResult,
-    TsEdge,
+    connect, single_ended_paths, ConnectParams, NetworkAlignment, SingleEndedParams,
+    SingleEndedResult, TsEdge,
 };
 
 mod common;
-use common::{h2_db, xor_loss};
+use common::{h2_db, new_db, xor_loss};
 
 /// Single-ended searches along the `modes` softest modes of W = 0, with the database's rules.
 fn paths_from_zero(loss: &Loss, db: &LandscapeDb, modes: usize) -> SingleEndedResult {
@@ -91,29 +91,51 @@ fn wrong_points_and_wrong_losses_are_refused() {
 /// hold is an error, not a panic.
 #[test]
 fn connect_results_are_stored_edge_by_edge() {
-    let (_dir, mut loss, db) = h2_db();
-    let found = paths_from_zero(&loss, &db, 1);
-    let path = &found.paths[0];
-    let edge = TsEdge {
-        ts: path.ts.clone(),
-        minus: 0,
-        plus: 1,
-        same_minimum: false,
-    };
-    let mut result = ConnectResult {
-        minima: vec![path.minus.clone(), path.plus.clone()],
-        transition_states: vec![edge.clone()],
-        attempts: 1,
-        connected: true,
-        path_minima: vec![0, 1],
-        path_ts: vec![0],
-        stats: Default::default(),
-    };
+    // lambda = 1e-2: at 1e-3 the connections between the two sides of these saddles find none.
+    let dir = tempfile::tempdir().unwrap();
+    let mut loss = xor_loss(2, 1e-2);
+    let db = new_db(&dir, "h2.sqlite", &loss);
+    let mut system = System::new(loss.clone(), NetworkAlignment::new(*loss.network()))
+        .with_tolerances(*db.tolerances());
+    // A connection run between the two sides of a saddle next to W = 0 that finds a saddle.
+    let mut result = paths_from_zero(&loss, &db, 1)
+        .paths
+        .iter()
+        .map(|p| {
+            connect(
+                &mut system,
+                &p.minus.x,
+                &p.plus.x,
+                &ConnectParams::default(),
+            )
+            .unwrap()
+        })
+        .find(|r| !r.transition_states.is_empty())
+        .expect("one of the connections finds a transition state");
     let stored = db.insert_connect_result(&mut loss, &result).unwrap();
-    assert_eq!(stored, vec![db.insert_path(&mut loss, path).unwrap()]);
-    result.transition_states.push(TsEdge { plus: 7, ..edge });
+    assert_eq!(stored.len(), result.transition_states.len());
+    for (edge, ids) in result.transition_states.iter().zip(&stored) {
+        let ids = ids.expect("found with the database's rules");
+        let ts = &edge.ts;
+        assert_eq!(
+            db.find_transition_state(ts.energy, &ts.x).unwrap(),
+            Some(ids.ts)
+        );
+        let minus = &result.minima[edge.minus];
+        assert_eq!(
+            db.find_minimum(minus.energy, &minus.x).unwrap(),
+            Some(ids.min1)
+        );
+    }
+    // An edge naming a minimum the result does not hold.
+    let bad = TsEdge {
+        plus: 7,
+        ..result.transition_states[0].clone()
+    };
+    let n = result.minima.len();
+    result.transition_states.push(bad);
     let e = db.insert_connect_result(&mut loss, &result).unwrap_err();
-    assert!(e.to_string().contains("minimum 7 of 2"), "{e}");
+    assert!(e.to_string().contains(&format!("minimum 7 of {n}")), "{e}");
 }
 
 /// Makes one setting invalid.

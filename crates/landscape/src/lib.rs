@@ -27,6 +27,44 @@
 //! assert!(new);
 //! assert_eq!(db.insert_minimum(&zero).unwrap(), (id, false)); // deduplicated
 //! ```
+//!
+//! Storing what a transition-state search found takes one call: [`LandscapeDb::insert_path`]
+//! for a verified `nnscape_ts::Path`, [`LandscapeDb::insert_connect_result`] for a connection
+//! run, [`LandscapeDb::insert_verified_minimum`] for a minimum (each re-evaluated with the
+//! database's tolerances).
+//!
+//! A larger landscape can start from a smaller one's map: [`embedded_stationary_points`] lifts
+//! the stationary points of N_h hidden nodes to N_h + 1 (they stay stationary) and
+//! [`add_stationary_points`] stores those that are minima or transition states there.
+//!
+//! ```
+//! use nnscape_landscape::{
+//!     add_stationary_points, embedded_stationary_points, ExploreParams, LandscapeDb,
+//!     LandscapeIdentity, StationaryPoint, Tolerances,
+//! };
+//! use nnscape_model::{Dataset, Loss, Network};
+//!
+//! let xor = |n_hidden| Loss::new(Network::xor(n_hidden, 1e-2).unwrap(), Dataset::xor()).unwrap();
+//! let dir = tempfile::tempdir().unwrap();
+//! let open = |name: &str, loss: &Loss| {
+//!     let identity = LandscapeIdentity::of(loss);
+//!     LandscapeDb::open_or_create(dir.path().join(name), &identity, Tolerances::default())
+//! };
+//! // A one-point map of N_h = 2: W = 0.
+//! let mut small_loss = xor(2);
+//! let small = open("h2.sqlite", &small_loss).unwrap();
+//! let zero = StationaryPoint::evaluate(&mut small_loss, &[0.0; 12], small.tolerances()).unwrap();
+//! small.insert_minimum(&zero).unwrap();
+//! // Lifted to N_h = 3, where W = 0 is a minimum too.
+//! let big_loss = xor(3);
+//! let big = open("h3.sqlite", &big_loss).unwrap();
+//! let seeds = embedded_stationary_points(&small).unwrap();
+//! assert_eq!(seeds, vec![vec![0.0; 17]]);
+//! let added = add_stationary_points(&big, &big_loss, &seeds, &ExploreParams::default()).unwrap();
+//! assert_eq!(added, (1, 0)); // (new minima, new transition states)
+//! ```
+
+#![warn(missing_docs)]
 
 pub mod db;
 pub mod error;
@@ -35,11 +73,13 @@ pub mod graph;
 pub mod pathsample;
 pub mod point;
 
-pub use db::{CycleRecord, LandscapeDb, LandscapeIdentity, SearchMethod, SCHEMA_VERSION};
+pub use db::{
+    CycleRecord, LandscapeDb, LandscapeIdentity, SearchMethod, StoredPath, SCHEMA_VERSION,
+};
 pub use error::LandscapeError;
 pub use explore::{
     add_stationary_points, embedded_stationary_points, explore, summarise, ExploreParams,
-    ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason,
+    ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason, SEED_RMS_GRADIENT,
 };
 pub use graph::{energy_order, global_minimum, UnionFind};
 pub use nnscape_optim::Tolerances;

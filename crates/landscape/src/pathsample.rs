@@ -15,7 +15,7 @@ use std::path::Path;
 
 use nnscape_model::Loss;
 
-use crate::db::LandscapeDb;
+use crate::db::{f64s_from_bytes, LandscapeDb};
 use crate::error::LandscapeError;
 use crate::point::StationaryPoint;
 
@@ -24,6 +24,33 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> LandscapeError + '_ {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// Writes the file `name` in `dir` through `body`; an I/O error names the file.
+fn write_file(
+    dir: &Path,
+    name: &str,
+    body: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), LandscapeError> {
+    let path = dir.join(name);
+    let mut f = BufWriter::new(std::fs::File::create(&path).map_err(io_err(&path))?);
+    body(&mut f).and_then(|()| f.flush()).map_err(io_err(&path))
+}
+
+/// Writes `points` as a Fortran direct-access file: n_params doubles each, native byte order.
+fn write_points<'p>(
+    dir: &Path,
+    name: &str,
+    points: impl Iterator<Item = &'p [f64]>,
+) -> Result<(), LandscapeError> {
+    write_file(dir, name, |f| {
+        for x in points {
+            for v in x {
+                f.write_all(&v.to_ne_bytes())?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Writes min.data, ts.data, points.min and points.ts into `dir` (created if needed).
@@ -37,48 +64,39 @@ pub fn export(db: &LandscapeDb, dir: &Path) -> Result<(usize, usize), LandscapeE
         .enumerate()
         .map(|(i, m)| (m.id, i + 1))
         .collect();
-    let create =
-        |name: &str| -> Result<(BufWriter<std::fs::File>, std::path::PathBuf), LandscapeError> {
-            let p = dir.join(name);
-            Ok((
-                BufWriter::new(std::fs::File::create(&p).map_err(io_err(&p))?),
-                p,
-            ))
-        };
-    let (mut f, p) = create("min.data")?;
-    for m in &minima {
-        writeln!(
-            f,
-            "{:.17e} {:.17e} {} 0.0 0.0 0.0",
-            m.point.energy, m.point.fvib, m.point.pgorder
-        )
-        .map_err(io_err(&p))?;
-    }
-    f.flush().map_err(io_err(&p))?;
-    let (mut f, p) = create("points.min")?;
-    for m in &minima {
-        for v in &m.point.params {
-            f.write_all(&v.to_ne_bytes()).map_err(io_err(&p))?;
+    let line = |id: i64| line_of.get(&id).ok_or(LandscapeError::UnknownMinimum(id));
+    let ts_lines = tss
+        .iter()
+        .map(|t| Ok((t, line(t.min1)?, line(t.min2)?)))
+        .collect::<Result<Vec<_>, LandscapeError>>()?;
+    write_file(dir, "min.data", |f| {
+        for m in &minima {
+            let p = &m.point;
+            writeln!(
+                f,
+                "{:.17e} {:.17e} {} 0.0 0.0 0.0",
+                p.energy, p.fvib, p.pgorder
+            )?;
         }
-    }
-    f.flush().map_err(io_err(&p))?;
-    let (mut f, p) = create("ts.data")?;
-    for t in &tss {
-        writeln!(
-            f,
-            "{:.17e} {:.17e} {} {} {} 0.0 0.0 0.0",
-            t.point.energy, t.point.fvib, t.point.pgorder, line_of[&t.min1], line_of[&t.min2]
-        )
-        .map_err(io_err(&p))?;
-    }
-    f.flush().map_err(io_err(&p))?;
-    let (mut f, p) = create("points.ts")?;
-    for t in &tss {
-        for v in &t.point.params {
-            f.write_all(&v.to_ne_bytes()).map_err(io_err(&p))?;
+        Ok(())
+    })?;
+    write_points(
+        dir,
+        "points.min",
+        minima.iter().map(|m| &m.point.params[..]),
+    )?;
+    write_file(dir, "ts.data", |f| {
+        for (t, l1, l2) in &ts_lines {
+            let p = &t.point;
+            writeln!(
+                f,
+                "{:.17e} {:.17e} {} {l1} {l2} 0.0 0.0 0.0",
+                p.energy, p.fvib, p.pgorder
+            )?;
         }
-    }
-    f.flush().map_err(io_err(&p))?;
+        Ok(())
+    })?;
+    write_points(dir, "points.ts", tss.iter().map(|t| &t.point.params[..]))?;
     Ok((minima.len(), tss.len()))
 }
 
@@ -152,17 +170,18 @@ fn read_points(
     }
     Ok(bytes
         .chunks_exact(record)
-        .map(|r| {
-            r.chunks_exact(8)
-                .map(|c| f64::from_ne_bytes(c.try_into().expect("8 bytes")))
-                .collect()
-        })
+        .map(|r| f64s_from_bytes(r, f64::from_ne_bytes))
         .collect())
 }
 
+/// How closely a recomputed energy must agree with the one in an imported file, relative to
+/// max(1, |E|): 1e-8. `min.data` / `ts.data` written by [`export`] carry 17 significant
+/// digits, so points of the same landscape agree to round-off.
+pub const IMPORT_ENERGY_TOLERANCE: f64 = 1e-8;
+
 /// Reads PATHSAMPLE files from `dir` into `db`. Each point is re-evaluated with `loss` (which must
-/// be the database's landscape): its recomputed energy must agree with the file's to 1e-8
-/// relative, minima must have index 0 and transition states index 1; anything else is an error
+/// be the database's landscape): its recomputed energy must agree with the file's to
+/// [`IMPORT_ENERGY_TOLERANCE`], minima must have index 0 and transition states index 1; anything else is an error
 /// naming the file and line. Indices use the database's [`Tolerances`](nnscape_optim::Tolerances).
 /// Returns (new minima, new transition states).
 pub fn import(
@@ -199,7 +218,7 @@ pub fn import(
             message,
         };
         let p = StationaryPoint::evaluate(loss, x, &tolerances).map_err(|e| bad(e.to_string()))?;
-        if (p.energy - file_energy).abs() > 1e-8 * file_energy.abs().max(1.0) {
+        if (p.energy - file_energy).abs() > IMPORT_ENERGY_TOLERANCE * file_energy.abs().max(1.0) {
             return Err(bad(format!(
                 "energy {} in the file but {} recomputed: the points belong to another landscape",
                 file_energy, p.energy

@@ -3,32 +3,10 @@
 use nnscape_landscape::{
     LandscapeDb, LandscapeError, LandscapeIdentity, SearchMethod, StationaryPoint, Tolerances,
 };
-use nnscape_model::{symmetry, Dataset, Loss, Network, SymmetryOp};
-use nnscape_optim::{polish_minimum, Lbfgs, LbfgsParams, NewtonParams};
+use nnscape_model::{symmetry, SymmetryOp};
 
-fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
-    Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
-}
-
-/// A polished minimum of the N_h = 2, lambda = 1e-3 landscape from a fixed start.
-fn a_minimum(loss: &mut Loss) -> StationaryPoint {
-    minimum_from(
-        loss,
-        &[
-            1.3, -0.7, 0.4, 1.1, -0.9, 0.8, 0.6, -1.2, 0.3, -0.2, 0.1, -0.1,
-        ],
-    )
-}
-
-fn minimum_from(loss: &mut Loss, start: &[f64]) -> StationaryPoint {
-    let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
-    let q = lbfgs.minimize(loss, start);
-    let p = polish_minimum(loss, &q.x, &mut lbfgs, &NewtonParams::default()).unwrap();
-    let point = StationaryPoint::evaluate(loss, &p.x, &Tolerances::default()).unwrap();
-    assert_eq!(point.hessian_index, 0, "{:?}", point.eigenvalues);
-    assert!(point.rms_gradient <= 1e-10);
-    point
-}
+mod common;
+use common::{a_minimum, h2_db, minimum_from, xor_loss};
 
 fn all_ops(n_hidden: usize) -> Vec<SymmetryOp> {
     let mut perms: Vec<Vec<usize>> = vec![vec![]];
@@ -56,14 +34,7 @@ fn all_ops(n_hidden: usize) -> Vec<SymmetryOp> {
 
 #[test]
 fn every_symmetry_copy_is_one_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut loss = xor_loss(2, 1e-3);
-    let db = LandscapeDb::open_or_create(
-        dir.path().join("l.sqlite"),
-        &LandscapeIdentity::of(&loss),
-        Tolerances::default(),
-    )
-    .unwrap();
+    let (_dir, mut loss, db) = h2_db();
     let m = a_minimum(&mut loss);
     let net = *loss.network();
     let mut ids = vec![];
@@ -85,14 +56,7 @@ fn every_symmetry_copy_is_one_row() {
 /// energy that is (for an asymmetric minimum) not a network-symmetry copy: two rows.
 #[test]
 fn different_minima_with_equal_energy_stay_two_rows() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut loss = xor_loss(2, 1e-3);
-    let db = LandscapeDb::open_or_create(
-        dir.path().join("l.sqlite"),
-        &LandscapeIdentity::of(&loss),
-        Tolerances::default(),
-    )
-    .unwrap();
+    let (_dir, mut loss, db) = h2_db();
     let net = *loss.network();
     let swap = |w: &[f64]| {
         let mut s = w.to_vec();
@@ -123,14 +87,7 @@ fn different_minima_with_equal_energy_stay_two_rows() {
 
 #[test]
 fn transition_states_need_index_one_and_known_minima() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut loss = xor_loss(2, 1e-3);
-    let db = LandscapeDb::open_or_create(
-        dir.path().join("l.sqlite"),
-        &LandscapeIdentity::of(&loss),
-        Tolerances::default(),
-    )
-    .unwrap();
+    let (_dir, mut loss, db) = h2_db();
     let m = a_minimum(&mut loss);
     let (id, _) = db.insert_minimum(&m).unwrap();
     // A minimum offered as a transition state, or a saddle as a minimum: refused.

@@ -2,25 +2,13 @@
 
 use std::collections::HashSet;
 
-use nnscape_landscape::{
-    explore, pathsample, ExploreParams, LandscapeDb, LandscapeIdentity, StopReason, Tolerances,
-};
-use nnscape_model::{Dataset, Loss, Network};
+use nnscape_landscape::{explore, pathsample, ExploreParams, LandscapeDb, StopReason, Tolerances};
+use nnscape_model::Loss;
 use nnscape_optim::System;
 use nnscape_ts::{push_off_and_minimise, NetworkAlignment, TransitionState, VerifyParams};
 
-fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
-    Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
-}
-
-fn new_db(dir: &tempfile::TempDir, name: &str, loss: &Loss) -> LandscapeDb {
-    LandscapeDb::open_or_create(
-        dir.path().join(name),
-        &LandscapeIdentity::of(loss),
-        Tolerances::default(),
-    )
-    .unwrap()
-}
+mod common;
+use common::{new_db, xor_loss};
 
 fn run(db: &LandscapeDb, loss: &Loss, threads: usize) -> nnscape_landscape::ExploreReport {
     run_with(db, loss, threads, &ExploreParams::default())

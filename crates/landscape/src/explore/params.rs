@@ -1,0 +1,148 @@
+//! The settings of an exploration ([`ExploreParams`]), their defaults and their check.
+
+use std::time::Duration;
+
+use nnscape_optim::{BasinHoppingParams, LbfgsParams, MinimumParams, Stop};
+use nnscape_ts::{ConnectParams, SingleEndedParams, VerifyParams};
+
+use crate::error::LandscapeError;
+
+/// Settings of [`explore`](crate::explore()). The defaults are the recipe the nnscape results
+/// were produced with; each field says its default and where it comes from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExploreParams {
+    /// Master seed; cycle c runs basin-hopping with a seed derived from (seed, c).
+    ///
+    /// Default 0.
+    pub seed: u64,
+    /// Basin-hopping of each cycle's first phase; its `seed` is overridden per cycle.
+    ///
+    /// Default: [`BasinHoppingParams::default`] except
+    /// - `step` 3.0 (GMIN's `STEP` 1.0 is the library default): measured on XOR, from step 1.0
+    ///   almost no quench leaves its minimum, so the saturation rule fires before the adaptive
+    ///   step has grown; a step of 3 escapes about half the time;
+    /// - `stop` [`Stop::Saturation`] with `no_new_for` 400 and `max_steps` 2,000: GMIN-style
+    ///   saturation, a chain stops when 400 consecutive quenches found nothing new, after at most
+    ///   2,000 steps in one cycle.
+    pub basin_hopping: BasinHoppingParams,
+    /// Number k of lowest Hessian modes followed (both ways) from each minimum.
+    ///
+    /// Default 3: six searches per minimum (pele's single-ended default follows the lowest
+    /// mode; more modes find more of the saddles around a minimum).
+    pub single_ended_modes: usize,
+    /// The single-ended searches. Default: [`SingleEndedParams::default`].
+    pub single_ended: SingleEndedParams,
+    /// The double-ended connections.
+    ///
+    /// Default: [`ConnectParams::default`] except `max_attempts` 10 (the library default is
+    /// 50): connections are retried in later cycles, so each attempt is kept short.
+    pub connect: ConnectParams,
+    /// A minimum not connected to the global minimum gets up to this many double-ended
+    /// connection attempts, each towards a different connected minimum (nearest first, by
+    /// symmetry-aware distance): the global minimum may be far while a neighbour is close.
+    ///
+    /// Default 3.
+    pub connect_partners: usize,
+    /// At most this many cycles.
+    ///
+    /// Default 10, a cap (the XOR landscapes of the tests saturate within two cycles).
+    pub max_cycles: usize,
+    /// Wall-clock budget, checked between batches of searches.
+    ///
+    /// Default `None` (no limit: a time budget makes the result depend on the machine).
+    pub max_time: Option<Duration>,
+    /// Budget of single- and double-ended searches (summed over this run).
+    ///
+    /// Default `None` (no limit).
+    pub max_searches: Option<usize>,
+    /// Searches per parallel batch. Fixed (not the thread count) so that results do not depend
+    /// on the number of threads.
+    ///
+    /// Default 8.
+    pub batch_size: usize,
+}
+
+impl Default for ExploreParams {
+    /// The values and their sources are documented on each field.
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            basin_hopping: BasinHoppingParams {
+                step: 3.0,
+                stop: Stop::Saturation {
+                    no_new_for: 400,
+                    max_steps: 2_000,
+                },
+                ..BasinHoppingParams::default()
+            },
+            single_ended_modes: 3,
+            single_ended: SingleEndedParams::default(),
+            connect: ConnectParams {
+                max_attempts: 10,
+                ..ConnectParams::default()
+            },
+            connect_partners: 3,
+            max_cycles: 10,
+            max_time: None,
+            max_searches: None,
+            batch_size: 8,
+        }
+    }
+}
+
+impl ExploreParams {
+    /// Checks every setting, nested ones included; the error names the first bad field by its
+    /// path from here (e.g. `single_ended.verify.lbfgs.max_step`).
+    ///
+    /// ```
+    /// use nnscape_landscape::ExploreParams;
+    ///
+    /// let mut params = ExploreParams::default();
+    /// assert!(params.validate().is_ok());
+    /// params.connect.verify.lbfgs.max_step = -1.0;
+    /// let e = params.validate().unwrap_err();
+    /// assert!(e.to_string().contains("connect.verify.lbfgs.max_step"), "{e}");
+    /// ```
+    pub fn validate(&self) -> Result<(), LandscapeError> {
+        let at_least_one = |name: &'static str, value: usize| {
+            if value == 0 {
+                return Err(LandscapeError::InvalidSetting {
+                    name,
+                    value: "0".into(),
+                    reason: "must be at least 1",
+                });
+            }
+            Ok(())
+        };
+        let bh = &self.basin_hopping;
+        // Innermost first, so that the error names the deepest struct holding the bad field
+        // (nnscape-optim's checks name fields relative to their own struct).
+        check_lbfgs("basin_hopping.quench", &bh.quench)?;
+        check_minimum("basin_hopping.verify", &bh.verify)?;
+        bh.validate()
+            .map_err(|e| LandscapeError::nested("basin_hopping", e))?;
+        at_least_one("single_ended_modes", self.single_ended_modes)?;
+        check_verify("single_ended.verify", &self.single_ended.verify)?;
+        check_verify("connect.verify", &self.connect.verify)?;
+        at_least_one("max_cycles", self.max_cycles)?;
+        at_least_one("connect_partners", self.connect_partners)?;
+        at_least_one("batch_size", self.batch_size)
+    }
+}
+
+// nnscape-ts's settings have no `validate()` yet; their nnscape-optim parts are checked here.
+fn check_verify(path: &str, v: &VerifyParams) -> Result<(), LandscapeError> {
+    check_lbfgs(&format!("{path}.lbfgs"), &v.lbfgs)?;
+    check_minimum(&format!("{path}.minimum"), &v.minimum)
+}
+
+fn check_lbfgs(path: &str, p: &LbfgsParams) -> Result<(), LandscapeError> {
+    p.validate().map_err(|e| LandscapeError::nested(path, e))
+}
+
+fn check_minimum(path: &str, p: &MinimumParams) -> Result<(), LandscapeError> {
+    p.newton
+        .validate()
+        .map_err(|e| LandscapeError::nested(&format!("{path}.newton"), e))?;
+    p.validate().map_err(|e| LandscapeError::nested(path, e))
+}

@@ -1,0 +1,211 @@
+//! The three phases of an exploration cycle: basin-hopping for minima, single-ended
+//! transition-state searches from every minimum not yet searched, and double-ended connections
+//! of the minima not yet joined to the global minimum.
+
+use nnscape_optim::{basin_hopping_with, NetworkSystem};
+use nnscape_ts::{connect, single_ended_paths, ConnectResult, SingleEndedResult, VerifyError};
+
+use super::explorer::{BatchSearch, Explorer};
+use super::params::ExploreParams;
+use super::report::{global_component, ExploreProgress, Phase};
+use crate::db::SearchMethod;
+use crate::error::LandscapeError;
+use crate::point::MinimumRecord;
+
+impl Explorer<'_> {
+    /// The basin-hopping phase of `cycle`, unless an earlier run finished it.
+    pub(super) fn basin_hopping(
+        &mut self,
+        cycle: i64,
+        report: &mut impl FnMut(&ExploreProgress),
+    ) -> Result<(), LandscapeError> {
+        if self
+            .db
+            .searches_done(SearchMethod::BasinHopping, Some(cycle), None)?
+            > 0
+        {
+            return Ok(());
+        }
+        let mut bh = self.params.basin_hopping.clone();
+        bh.seed = self
+            .params
+            .seed
+            .wrapping_add((cycle as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        // The first cycle starts one chain at W = 0, a stationary point of every landscape (a
+        // minimum for lambda > 0) whose basin random starts rarely reach; later cycles start
+        // from the minima the previous cycle found (lowest first).
+        if cycle == 0 && bh.initial_points.is_empty() {
+            bh.initial_points = vec![vec![0.0; self.system.potential.n_params()]];
+        }
+        if cycle > 0 {
+            let cycles = self.db.cycles()?;
+            if let Some(prev) = cycles.iter().find(|c| c.cycle == cycle - 1) {
+                let mut new: Vec<_> = self
+                    .db
+                    .minima()?
+                    .into_iter()
+                    .skip(prev.minima_start)
+                    .collect();
+                new.sort_by(|a, b| a.point.energy.total_cmp(&b.point.energy));
+                bh.initial_points = new
+                    .into_iter()
+                    .take(bh.chains)
+                    .map(|m| m.point.params)
+                    .collect();
+            }
+        }
+        let mut failure = None;
+        let system = self.system.clone();
+        basin_hopping_with(
+            &system,
+            &bh,
+            |m| {
+                if failure.is_none() {
+                    if let Err(e) = self
+                        .db
+                        .insert_verified_minimum(&mut self.system.potential, m)
+                    {
+                        failure = Some(e);
+                    }
+                }
+            },
+            |_| {},
+        )
+        .map_err(|e| LandscapeError::nested("basin_hopping", e))?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        self.db
+            .log_search(SearchMethod::BasinHopping, Some(cycle), None, "done")?;
+        self.progress(cycle, Phase::BasinHopping, report)
+    }
+}
+
+/// Single-ended searches from every minimum not yet searched, in id order.
+pub(super) struct SingleEnded<'p>(pub(super) &'p ExploreParams);
+
+impl BatchSearch for SingleEnded<'_> {
+    type Item = MinimumRecord;
+    type Output = SingleEndedResult;
+    const PHASE: Phase = Phase::SingleEnded;
+    const METHOD: SearchMethod = SearchMethod::SingleEnded;
+
+    fn next_batch(&self, ex: &Explorer<'_>) -> Result<Vec<MinimumRecord>, LandscapeError> {
+        let mut todo = Vec::new();
+        for m in ex.db.minima()? {
+            if ex.db.searches_done(Self::METHOD, Some(m.id), None)? == 0 {
+                todo.push(m);
+                if todo.len() == self.0.batch_size {
+                    break;
+                }
+            }
+        }
+        Ok(todo)
+    }
+
+    fn search(&self, system: &mut NetworkSystem, m: &MinimumRecord) -> SingleEndedResult {
+        let params = self.0;
+        single_ended_paths(
+            system,
+            &m.point.params,
+            params.single_ended_modes,
+            &params.single_ended,
+        )
+    }
+
+    fn key(m: &MinimumRecord) -> (Option<i64>, Option<i64>) {
+        (Some(m.id), None)
+    }
+
+    fn store(
+        &self,
+        ex: &mut Explorer<'_>,
+        _: &MinimumRecord,
+        r: SingleEndedResult,
+    ) -> Result<String, LandscapeError> {
+        for path in &r.paths {
+            ex.db.insert_path(&mut ex.system.potential, path)?;
+        }
+        Ok(format!(
+            "{} candidates, {} accepted, {} higher index rejected",
+            r.stats.candidates, r.stats.accepted, r.stats.rejected_higher_index
+        ))
+    }
+}
+
+/// Double-ended connections: each minimum not connected to the global minimum towards its
+/// nearest connected minima (by aligned distance), one partner per attempt, at most
+/// `connect_partners` attempts per minimum.
+pub(super) struct Connect<'p>(pub(super) &'p ExploreParams);
+
+impl BatchSearch for Connect<'_> {
+    /// (partner, target): the connected minimum and the disconnected one.
+    type Item = (MinimumRecord, MinimumRecord);
+    type Output = Result<ConnectResult, VerifyError>;
+    const PHASE: Phase = Phase::Connect;
+    const METHOD: SearchMethod = SearchMethod::Connect;
+
+    fn next_batch(&self, ex: &Explorer<'_>) -> Result<Vec<Self::Item>, LandscapeError> {
+        let minima = ex.db.minima()?;
+        let (global, in_tree) = global_component(&minima, &ex.db.transition_states()?);
+        if global.is_none() {
+            return Ok(Vec::new());
+        }
+        // Each disconnected minimum towards its next-nearest connected minimum not yet tried.
+        let mut todo = Vec::new();
+        for (i, m) in minima.iter().enumerate() {
+            if in_tree[i] {
+                continue;
+            }
+            let tries = ex.db.searches_towards(Self::METHOD, m.id)?;
+            if tries >= self.0.connect_partners {
+                continue;
+            }
+            let mut partners: Vec<(f64, usize)> = (0..minima.len())
+                .filter(|&j| in_tree[j])
+                .map(|j| {
+                    (
+                        ex.system.distance(&minima[j].point.params, &m.point.params),
+                        j,
+                    )
+                })
+                .collect();
+            partners.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            if let Some(&(_, j)) = partners.get(tries) {
+                todo.push((minima[j].clone(), m.clone()));
+                if todo.len() == self.0.batch_size {
+                    break;
+                }
+            }
+        }
+        Ok(todo)
+    }
+
+    fn search(&self, system: &mut NetworkSystem, (a, b): &Self::Item) -> Self::Output {
+        connect(system, &a.point.params, &b.point.params, &self.0.connect)
+    }
+
+    fn key((a, b): &Self::Item) -> (Option<i64>, Option<i64>) {
+        (Some(a.id), Some(b.id))
+    }
+
+    fn store(
+        &self,
+        ex: &mut Explorer<'_>,
+        _: &Self::Item,
+        result: Self::Output,
+    ) -> Result<String, LandscapeError> {
+        Ok(match result {
+            Ok(r) => {
+                ex.db.insert_connect_result(&mut ex.system.potential, &r)?;
+                format!(
+                    "{} attempts, {} transition states, connected: {}",
+                    r.attempts,
+                    r.transition_states.len(),
+                    r.connected
+                )
+            }
+            Err(e) => format!("failed: {e}"),
+        })
+    }
+}

@@ -29,7 +29,7 @@
 //! ```
 //!
 //! Storing what a transition-state search found takes one call: [`LandscapeDb::insert_path`]
-//! for a verified `nnscape_ts::Path`, [`LandscapeDb::insert_connect_result`] for a connection
+//! for a verified `nnscape_ts::TransitionPath`, [`LandscapeDb::insert_connect_result`] for a connection
 //! run, [`LandscapeDb::insert_verified_minimum`] for a minimum (each re-evaluated with the
 //! database's tolerances).
 //!
@@ -79,7 +79,7 @@ pub use db::{
 pub use error::LandscapeError;
 pub use explore::{
     add_stationary_points, embedded_stationary_points, explore, summarise, ExploreParams,
-    ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason, SEED_RMS_GRADIENT,
+    ExploreProgress, ExploreReport, ExploreStopReason, LandscapeSummary, Phase, SEED_RMS_GRADIENT,
 };
 pub use graph::{energy_order, global_minimum, UnionFind};
 pub use nnscape_optim::Tolerances;

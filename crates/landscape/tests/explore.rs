@@ -2,7 +2,9 @@
 
 use std::collections::HashSet;
 
-use nnscape_landscape::{explore, pathsample, ExploreParams, LandscapeDb, StopReason, Tolerances};
+use nnscape_landscape::{
+    explore, pathsample, ExploreParams, ExploreStopReason, LandscapeDb, Tolerances,
+};
 use nnscape_model::Loss;
 use nnscape_optim::System;
 use nnscape_ts::{push_off_and_minimise, NetworkAlignment, TransitionState, VerifyParams};
@@ -37,7 +39,7 @@ fn complete_small_map() {
     let mut loss = xor_loss(2, 1e-2);
     let db = new_db(&dir, "h2.sqlite", &loss);
     let report = run(&db, &loss, 2);
-    assert_eq!(report.stop, StopReason::Saturated, "{report:?}");
+    assert_eq!(report.stop, ExploreStopReason::Saturated, "{report:?}");
     let s = &report.summary;
     assert!(s.connected, "{s:?}");
     assert!(s.minima >= 4, "{s:?}");
@@ -137,7 +139,7 @@ fn same_database_for_one_and_two_threads() {
     assert_eq!(contents(&a), contents(&b));
     // Rerunning a saturated database does nothing.
     let again = run(&a, &loss, 2);
-    assert_eq!(again.stop, StopReason::Saturated);
+    assert_eq!(again.stop, ExploreStopReason::Saturated);
     assert_eq!(again.searches, 0);
     assert_eq!(contents(&a), contents(&b));
 }
@@ -159,7 +161,7 @@ fn search_budget_stops_and_a_rerun_resumes() {
         ..params.clone()
     };
     let r = run_with(&db, &loss, 2, &budget);
-    assert_eq!(r.stop, StopReason::SearchBudget);
+    assert_eq!(r.stop, ExploreStopReason::SearchBudget);
     assert!(!r.stop.is_saturated());
     assert_eq!(r.searches, 2);
     assert!(db.count_minima().unwrap() > 0);
@@ -281,5 +283,5 @@ fn smaller_landscape_seeds_the_larger_one() {
         add_stationary_points(&big, &big_loss, &seeds, &ExploreParams::default()).unwrap(),
         (0, 0)
     );
-    assert_eq!(run(&big, &big_loss, 2).stop, StopReason::Saturated);
+    assert_eq!(run(&big, &big_loss, 2).stop, ExploreStopReason::Saturated);
 }

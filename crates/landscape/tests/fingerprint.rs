@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use nnscape_landscape::{explore, ExploreParams, StopReason};
+use nnscape_landscape::{explore, ExploreParams, ExploreStopReason};
 
 mod common;
 use common::{new_db, xor_loss};
@@ -57,7 +57,7 @@ fn exploration_rows_are_unchanged() {
         ..ExploreParams::default()
     };
     let report = explore(&db, &loss, &params, |_| {}).unwrap();
-    assert_eq!(report.stop, StopReason::MaxCycles);
+    assert_eq!(report.stop, ExploreStopReason::MaxCycles);
     assert_eq!(report.searches, 19);
     let text = dump(db.path());
     assert_eq!(

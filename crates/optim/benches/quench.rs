@@ -40,7 +40,7 @@ fn quench(bencher: divan::Bencher, n_hidden: usize) {
     bencher.bench_local(|| {
         let (loss, lbfgs, i) = &mut *state.borrow_mut();
         *i = (*i + 1) % STARTS;
-        lbfgs.minimize(loss, &starts[*i])
+        lbfgs.minimise(loss, &starts[*i])
     });
 }
 
@@ -50,7 +50,7 @@ fn polish(bencher: divan::Bencher, n_hidden: usize) {
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let quenched: Vec<Vec<f64>> = starts
         .iter()
-        .map(|s| lbfgs.minimize(&mut loss, s).x)
+        .map(|s| lbfgs.minimise(&mut loss, s).x)
         .collect();
     let newton = NewtonParams::default();
     let state = RefCell::new((loss, lbfgs, 0usize));

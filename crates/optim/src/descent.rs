@@ -6,7 +6,7 @@
 //! across a neighbouring one.
 
 use crate::error::{check_count, check_dim, check_positive};
-use crate::{Lbfgs, LbfgsParams, MinimizeResult, Objective, OptimError};
+use crate::{Lbfgs, LbfgsParams, MinimiseResult, Objective, OptimError};
 
 /// Settings of [`descend`]; each field's doc gives its default and its source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -54,7 +54,7 @@ pub fn descend<O: Objective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     params: &DescentParams,
-) -> Result<MinimizeResult, OptimError> {
+) -> Result<MinimiseResult, OptimError> {
     params.validate()?;
     check_dim("x0", obj.dim(), x0.len())?;
     let lbfgs_params = LbfgsParams {
@@ -65,5 +65,5 @@ pub fn descend<O: Objective + ?Sized>(
         max_energy_rise: 0.0,
         ..LbfgsParams::default()
     };
-    Ok(Lbfgs::new(lbfgs_params)?.minimize(obj, x0))
+    Ok(Lbfgs::new(lbfgs_params)?.minimise(obj, x0))
 }

@@ -3,7 +3,7 @@
 /// Why a parameter set or an input was refused.
 ///
 /// The minimisers themselves never fail with an error: they always return a
-/// [`MinimizeResult`](crate::MinimizeResult) whose [`Termination`](crate::Termination) says how
+/// [`MinimiseResult`](crate::MinimiseResult) whose [`Termination`](crate::Termination) says how
 /// the run ended. Errors are for inputs that make a run meaningless.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum OptimError {

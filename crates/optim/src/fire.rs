@@ -20,14 +20,14 @@
 //!     }
 //! }
 //! let params = FireParams { rms_force_tolerance: 1e-8, ..FireParams::default() };
-//! let res = Fire::new(params).unwrap().minimize(&mut Bowl, &[3.0, 1.0]);
+//! let res = Fire::new(params).unwrap().minimise(&mut Bowl, &[3.0, 1.0]);
 //! assert!(res.converged() && (res.x[0] - 1.0).abs() < 1e-7 && res.x[1].abs() < 1e-7);
 //! ```
 
 use nnscape_model::vector::{dot, norm};
 
 use crate::error::{check_count, check_positive};
-use crate::{MinimizeResult, Objective, OptimError, Termination};
+use crate::{MinimiseResult, Objective, OptimError, Termination};
 
 /// Settings of [`Fire`]. Defaults: FIRE's published values (Bitzek et al. 2006), with the time
 /// step in the units of the network loss (weights of order 1).
@@ -118,7 +118,7 @@ impl Fire {
     /// Relaxes `obj` from `x0` under the force `-gradient`. `energy` of the result is the last
     /// value `obj` returned (meaningless when the force is not a gradient); `function_evaluations`
     /// equals `iterations`.
-    pub fn minimize<O: Objective + ?Sized>(&self, obj: &mut O, x0: &[f64]) -> MinimizeResult {
+    pub fn minimise<O: Objective + ?Sized>(&self, obj: &mut O, x0: &[f64]) -> MinimiseResult {
         let p = &self.params;
         let mut x = x0.to_vec();
         let n = x.len();
@@ -132,7 +132,7 @@ impl Fire {
         let (mut dt, mut alpha, mut n_pos) = (p.dt_start, p.alpha_start, 0usize);
         let mut rms_force = f64::INFINITY;
         let mut energy = f64::NAN;
-        let done = |x: Vec<f64>, energy, rms_force, iterations, termination| MinimizeResult {
+        let done = |x: Vec<f64>, energy, rms_force, iterations, termination| MinimiseResult {
             x,
             energy,
             rms_gradient: rms_force,

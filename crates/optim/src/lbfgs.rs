@@ -92,7 +92,7 @@ impl std::fmt::Display for Termination {
 
 /// The outcome of a local optimisation.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MinimizeResult {
+pub struct MinimiseResult {
     /// Final point (the last good point when the run did not converge).
     pub x: Vec<f64>,
     /// Energy at `x`.
@@ -107,7 +107,7 @@ pub struct MinimizeResult {
     pub termination: Termination,
 }
 
-impl MinimizeResult {
+impl MinimiseResult {
     /// `true` when the run ended with [`Termination::Converged`].
     pub fn converged(&self) -> bool {
         self.termination == Termination::Converged
@@ -203,15 +203,15 @@ impl Lbfgs {
     }
 
     /// Replaces the tolerance for one run (used by the polishing fallback) and restores it.
-    pub(crate) fn minimize_with_tolerance<O: Objective + ?Sized>(
+    pub(crate) fn minimise_with_tolerance<O: Objective + ?Sized>(
         &mut self,
         obj: &mut O,
         x0: &[f64],
         rms_gradient_tolerance: f64,
-    ) -> MinimizeResult {
+    ) -> MinimiseResult {
         let saved = self.params.rms_gradient_tolerance;
         self.params.rms_gradient_tolerance = rms_gradient_tolerance;
-        let result = self.minimize(obj, x0);
+        let result = self.minimise(obj, x0);
         self.params.rms_gradient_tolerance = saved;
         result
     }
@@ -220,12 +220,12 @@ impl Lbfgs {
     ///
     /// # Panics
     /// If `x0.len() != obj.dim()`.
-    pub fn minimize<O: Objective + ?Sized>(&mut self, obj: &mut O, x0: &[f64]) -> MinimizeResult {
+    pub fn minimise<O: Objective + ?Sized>(&mut self, obj: &mut O, x0: &[f64]) -> MinimiseResult {
         let n = obj.dim();
         assert_eq!(
             x0.len(),
             n,
-            "Lbfgs::minimize: x0 has length {} but the objective has dimension {}",
+            "Lbfgs::minimise: x0 has length {} but the objective has dimension {}",
             x0.len(),
             n
         );
@@ -238,7 +238,7 @@ impl Lbfgs {
         let mut nfev = 1;
         let mut energy = obj.energy_gradient(&ws.x, &mut ws.g);
         if !energy.is_finite() || !all_finite(&ws.g) {
-            return MinimizeResult {
+            return MinimiseResult {
                 x: ws.x.clone(),
                 energy,
                 rms_gradient: rms(&ws.g),
@@ -305,7 +305,7 @@ impl Lbfgs {
                 new_energy = obj.energy_gradient(&ws.x_new, &mut ws.g_new);
                 nfev += 1;
                 if !new_energy.is_finite() || !all_finite(&ws.g_new) {
-                    return MinimizeResult {
+                    return MinimiseResult {
                         x: ws.x.clone(),
                         energy,
                         rms_gradient: rms(&ws.g),
@@ -357,7 +357,7 @@ impl Lbfgs {
             energy = new_energy;
         };
 
-        MinimizeResult {
+        MinimiseResult {
             x: ws.x.clone(),
             energy,
             rms_gradient: rms(&ws.g),

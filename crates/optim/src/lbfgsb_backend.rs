@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 use crate::error::check_dim;
-use crate::{LbfgsParams, MinimizeResult, Objective, OptimError, Termination};
+use crate::{LbfgsParams, MinimiseResult, Objective, OptimError, Termination};
 use nnscape_model::vector::rms;
 
 /// L-BFGS-B-C is an f2c translation whose routines keep their locals in `static` variables, so
@@ -36,12 +36,12 @@ static LBFGSB_LOCK: Mutex<()> = Mutex::new(());
 /// # Errors
 /// Invalid `params`, `x0` or `bounds` of the wrong length, or a bound pair that is NaN or has
 /// `lower > upper`.
-pub fn minimize_lbfgsb<O: Objective + ?Sized>(
+pub fn minimise_lbfgsb<O: Objective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     bounds: Option<&[(f64, f64)]>,
     params: &LbfgsParams,
-) -> Result<MinimizeResult, OptimError> {
+) -> Result<MinimiseResult, OptimError> {
     params.validate()?;
     let n = obj.dim();
     check_dim("x0", n, x0.len())?;
@@ -105,7 +105,7 @@ pub fn minimize_lbfgsb<O: Objective + ?Sized>(
         // A panic in an earlier objective left no broken state behind: every run restarts the
         // C code with task = START.
         let _guard = LBFGSB_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        state.minimize()
+        state.minimise()
     };
     let (x, energy, grad) = (state.x().to_vec(), state.fx(), state.gx().to_vec());
     drop(state);
@@ -113,7 +113,7 @@ pub fn minimize_lbfgsb<O: Objective + ?Sized>(
     if outcome.is_err() {
         // Cancelled by the closure: the solver's stored values may belong to a line-search
         // trial, so report the lowest point evaluated.
-        return Ok(MinimizeResult {
+        return Ok(MinimiseResult {
             x: best_x,
             energy: best_energy,
             rms_gradient: best_rms,
@@ -129,7 +129,7 @@ pub fn minimize_lbfgsb<O: Objective + ?Sized>(
     } else {
         Termination::LineSearchFailure
     };
-    Ok(MinimizeResult {
+    Ok(MinimiseResult {
         x,
         energy,
         rms_gradient,

@@ -10,7 +10,7 @@
 //! bundles a potential with its symmetries ([`Alignment`]) and the landscape's [`Tolerances`]
 //! (when two points are the same, the zero-mode cut-off): the one home of those rules for every
 //! crate above; [`System::network`] builds the one of a network loss. With the `lbfgsb` feature,
-//! `minimize_lbfgsb` wraps the L-BFGS-B code as an independent cross-check. Dependency rule: this crate may depend only on `nnscape-model` and
+//! `minimise_lbfgsb` wraps the L-BFGS-B code as an independent cross-check. Dependency rule: this crate may depend only on `nnscape-model` and
 //! general-purpose crates, never on the transition-state, landscape or analysis crates, which
 //! build on it.
 //!
@@ -33,7 +33,7 @@
 //! }
 //!
 //! let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
-//! let result = lbfgs.minimize(&mut Rosenbrock, &[-1.2, 1.0]);
+//! let result = lbfgs.minimise(&mut Rosenbrock, &[-1.2, 1.0]);
 //! assert!(result.converged());
 //! assert!((result.x[0] - 1.0).abs() < 1e-5 && (result.x[1] - 1.0).abs() < 1e-5);
 //! ```
@@ -67,14 +67,14 @@ mod system;
 
 pub use basin_hopping::{
     basin_hopping, basin_hopping_with, AdaptiveStep, BasinHoppingParams, BasinHoppingReport,
-    DistinctMinimum, Progress, Stop, StopReason,
+    BasinHoppingStopReason, DistinctMinimum, Progress, Stop,
 };
 pub use descent::{descend, DescentParams};
 pub use error::OptimError;
 pub use fire::{Fire, FireParams};
-pub use lbfgs::{Lbfgs, LbfgsParams, MinimizeResult, Termination};
+pub use lbfgs::{Lbfgs, LbfgsParams, MinimiseResult, Termination};
 #[cfg(feature = "lbfgsb")]
-pub use lbfgsb_backend::minimize_lbfgsb;
+pub use lbfgsb_backend::minimise_lbfgsb;
 pub use minima_set::{Insertion, MinimaSet};
 pub use minimum::{push_off, verified_minimum, Minimum, MinimumFailure, MinimumParams, PushOff};
 pub use network::{NetworkAlignment, NetworkSystem};

@@ -175,7 +175,7 @@ pub fn verified_minimum<O: HessianObjective + ?Sized>(
     check_dim("x0", n, x0.len())?;
     let mut hess = DMatrix::zeros(n, n);
     let mut nfev = 0;
-    let mut quench = lbfgs.minimize(obj, x0);
+    let mut quench = lbfgs.minimise(obj, x0);
     let mut escapes = 0;
     loop {
         nfev += quench.function_evaluations;
@@ -223,7 +223,7 @@ pub fn verified_minimum<O: HessianObjective + ?Sized>(
             params.min_energy_drop,
         );
         nfev += pushed.evaluations;
-        quench = lbfgs.minimize(obj, &pushed.x);
+        quench = lbfgs.minimise(obj, &pushed.x);
     }
 }
 

@@ -8,7 +8,7 @@
 use nalgebra::{DMatrix, SymmetricEigen};
 
 use crate::error::{check_count, check_dim, check_non_negative, check_positive};
-use crate::{HessianObjective, Lbfgs, MinimizeResult, OptimError, Termination};
+use crate::{HessianObjective, Lbfgs, MinimiseResult, OptimError, Termination};
 use nnscape_model::max_qr_sweeps;
 use nnscape_model::vector::rms;
 
@@ -86,7 +86,7 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
     obj: &mut O,
     x0: &[f64],
     params: &NewtonParams,
-) -> Result<MinimizeResult, OptimError> {
+) -> Result<MinimiseResult, OptimError> {
     params.validate()?;
     let n = obj.dim();
     check_dim("x0", n, x0.len())?;
@@ -102,7 +102,7 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
     let mut energy = obj.energy_gradient(&x, &mut g);
     let mut current_rms = rms(&g);
     if !energy.is_finite() || !current_rms.is_finite() {
-        return Ok(MinimizeResult {
+        return Ok(MinimiseResult {
             x,
             energy,
             rms_gradient: current_rms,
@@ -180,7 +180,7 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
     };
 
     let (x, energy, rms_gradient) = best;
-    Ok(MinimizeResult {
+    Ok(MinimiseResult {
         x,
         energy,
         rms_gradient,
@@ -210,7 +210,7 @@ pub fn polish_minimum<O: HessianObjective + ?Sized>(
     x0: &[f64],
     lbfgs: &mut Lbfgs,
     newton: &NewtonParams,
-) -> Result<MinimizeResult, OptimError> {
+) -> Result<MinimiseResult, OptimError> {
     let first = newton_polish(obj, x0, newton)?;
     if first.converged() {
         return Ok(first);
@@ -222,7 +222,7 @@ pub fn polish_minimum<O: HessianObjective + ?Sized>(
         x0
     };
     let tol = FALLBACK_RMS_TOLERANCE.min(lbfgs.params().rms_gradient_tolerance);
-    let quench = lbfgs.minimize_with_tolerance(obj, start, tol);
+    let quench = lbfgs.minimise_with_tolerance(obj, start, tol);
     let second = newton_polish(obj, &quench.x, newton)?;
 
     let iterations = first.iterations + quench.iterations + second.iterations;
@@ -231,7 +231,7 @@ pub fn polish_minimum<O: HessianObjective + ?Sized>(
     let mut result = if second.rms_gradient <= quench.rms_gradient {
         second
     } else {
-        MinimizeResult {
+        MinimiseResult {
             termination: second.termination,
             ..quench
         }

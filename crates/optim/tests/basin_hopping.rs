@@ -7,8 +7,8 @@ use nnscape_model::symmetry::{apply, SymmetryOp};
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_optim::{
     basin_hopping, basin_hopping_with, verified_minimum, AdaptiveStep, BasinHoppingParams,
-    BasinHoppingReport, Insertion, Lbfgs, LbfgsParams, MinimaSet, MinimumParams, OptimError, Stop,
-    StopReason,
+    BasinHoppingReport, BasinHoppingStopReason, Insertion, Lbfgs, LbfgsParams, MinimaSet,
+    MinimumParams, OptimError, Stop,
 };
 use nnscape_optim::{NetworkAlignment, NetworkSystem, System, Tolerances};
 
@@ -80,7 +80,7 @@ fn same_minima_with_one_and_two_threads_fixed_steps() {
         sunk1.iter().map(|e| e.to_bits()).collect::<Vec<_>>(),
         sunk2.iter().map(|e| e.to_bits()).collect::<Vec<_>>()
     );
-    assert_eq!(one.stop_reason, StopReason::Steps);
+    assert_eq!(one.stop_reason, BasinHoppingStopReason::Steps);
     assert_eq!(one.steps, 3 * 20);
     assert_eq!(one.quenches, one.steps + 3 + (one.quenches - one.steps - 3));
     // Every converged quench reaches the sink, repeats included.
@@ -110,7 +110,7 @@ fn same_minima_with_one_and_two_threads_saturation() {
     let (one, _) = run_on(1, &loss, &params);
     let (two, _) = run_on(2, &loss, &params);
     assert_identical(&one, &two);
-    assert_eq!(one.stop_reason, StopReason::Saturated);
+    assert_eq!(one.stop_reason, BasinHoppingStopReason::Saturated);
     // Saturation stops inside a round: the count is exact, not a multiple of the round.
     assert!(one.quenches < 3 * 201);
 }

@@ -13,7 +13,7 @@ fn lbfgs() -> Lbfgs {
 #[test]
 fn rosenbrock_2d_from_standard_start() {
     let mut obj = Rosenbrock { n: 2 };
-    let r = lbfgs().minimize(&mut obj, &[-1.2, 1.0]);
+    let r = lbfgs().minimise(&mut obj, &[-1.2, 1.0]);
     assert_eq!(r.termination, Termination::Converged, "{r:?}");
     assert!(r.converged());
     assert!(r.rms_gradient < 1e-6);
@@ -26,7 +26,7 @@ fn rosenbrock_2d_from_standard_start() {
 fn rosenbrock_50d_chained_from_standard_start() {
     let n = 50;
     let mut obj = Rosenbrock { n };
-    let r = lbfgs().minimize(&mut obj, &rosenbrock_start(n));
+    let r = lbfgs().minimise(&mut obj, &rosenbrock_start(n));
     assert!(r.converged(), "{r:?}");
     assert!(r.rms_gradient < 1e-6);
     assert!(max_abs_diff(&r.x, &vec![1.0; n]) < 1e-6, "{:?}", r.x);
@@ -38,7 +38,7 @@ fn rosenbrock_50d_from_mgh_start_finds_the_second_local_minimum() {
     // stop there, not wander off to the global one.
     let n = 50;
     let mut obj = Rosenbrock { n };
-    let r = lbfgs().minimize(&mut obj, &mgh_start(n));
+    let r = lbfgs().minimise(&mut obj, &mgh_start(n));
     assert!(r.converged(), "{r:?}");
     assert!((r.x[0] + 0.9933).abs() < 1e-3, "{:?}", r.x);
     assert!((r.energy - 3.98662).abs() < 1e-4, "{}", r.energy);
@@ -48,7 +48,7 @@ fn rosenbrock_50d_from_mgh_start_finds_the_second_local_minimum() {
 fn workspace_is_reused_across_dimensions() {
     let mut l = lbfgs();
     for n in [2, 10, 2, 30] {
-        let r = l.minimize(&mut Rosenbrock { n }, &rosenbrock_start(n));
+        let r = l.minimise(&mut Rosenbrock { n }, &rosenbrock_start(n));
         assert!(r.converged(), "n = {n}: {r:?}");
         assert!(max_abs_diff(&r.x, &vec![1.0; n]) < 1e-6);
     }
@@ -56,7 +56,7 @@ fn workspace_is_reused_across_dimensions() {
 
 #[test]
 fn already_converged_start_takes_no_step() {
-    let r = lbfgs().minimize(&mut Rosenbrock { n: 3 }, &[1.0, 1.0, 1.0]);
+    let r = lbfgs().minimise(&mut Rosenbrock { n: 3 }, &[1.0, 1.0, 1.0]);
     assert!(r.converged());
     assert_eq!((r.iterations, r.function_evaluations), (0, 1));
 }
@@ -80,7 +80,7 @@ fn steps_never_exceed_max_step() {
         max_step: 0.05,
         ..LbfgsParams::default()
     };
-    let r = Lbfgs::new(params).unwrap().minimize(&mut rec, &[-1.2, 1.0]);
+    let r = Lbfgs::new(params).unwrap().minimise(&mut rec, &[-1.2, 1.0]);
     assert!(r.converged());
     // A trial lies within max_step of its base, and the base is the previous evaluated point
     // or shares its base with it: consecutive evaluations are at most 2 max_step apart.
@@ -99,7 +99,7 @@ fn max_iterations_is_reported() {
     };
     let r = Lbfgs::new(params)
         .unwrap()
-        .minimize(&mut Rosenbrock { n: 2 }, &[-1.2, 1.0]);
+        .minimise(&mut Rosenbrock { n: 2 }, &[-1.2, 1.0]);
     assert_eq!(r.termination, Termination::MaxIterations);
     assert_eq!(r.iterations, 2);
     assert!(!r.converged());
@@ -111,7 +111,7 @@ fn max_iterations_is_reported() {
 #[test]
 fn non_finite_energy_returns_last_good_point() {
     let mut obj = NanAwayFromStart { scale: 1.0 };
-    let r = lbfgs().minimize(&mut obj, &[1.0, 1.0]);
+    let r = lbfgs().minimise(&mut obj, &[1.0, 1.0]);
     assert_eq!(r.termination, Termination::NonFiniteEnergy);
     assert!(r.x[0] > 0.5, "{:?}", r.x);
     assert!(r.energy.is_finite() && r.rms_gradient.is_finite());
@@ -121,7 +121,7 @@ fn non_finite_energy_returns_last_good_point() {
 
 #[test]
 fn non_finite_energy_at_start() {
-    let r = lbfgs().minimize(&mut NanAwayFromStart { scale: 1.0 }, &[0.0, 1.0]);
+    let r = lbfgs().minimise(&mut NanAwayFromStart { scale: 1.0 }, &[0.0, 1.0]);
     assert_eq!(r.termination, Termination::NonFiniteEnergy);
     assert_eq!(r.x, vec![0.0, 1.0]);
     assert_eq!(r.iterations, 0);
@@ -133,7 +133,7 @@ fn lying_gradient_gives_line_search_failure() {
     // direction raises the energy by more than max_energy_rise.
     let mut obj = Lying(Sphere { n: 2, scale: 1e8 });
     let x0 = [1.0, 1.0];
-    let r = lbfgs().minimize(&mut obj, &x0);
+    let r = lbfgs().minimise(&mut obj, &x0);
     assert_eq!(r.termination, Termination::LineSearchFailure);
     assert_eq!(r.x, x0.to_vec(), "no step may be accepted");
     assert_eq!(r.function_evaluations, 1 + 11);
@@ -147,7 +147,7 @@ fn lying_gradient_on_rosenbrock_fails_with_few_reductions() {
     };
     let r = Lbfgs::new(params)
         .unwrap()
-        .minimize(&mut Lying(Rosenbrock { n: 2 }), &[-1.2, 1.0]);
+        .minimise(&mut Lying(Rosenbrock { n: 2 }), &[-1.2, 1.0]);
     assert_eq!(r.termination, Termination::LineSearchFailure);
 }
 
@@ -221,7 +221,7 @@ fn validate_rejects_negative_nan_and_zero() {
 #[test]
 #[should_panic(expected = "dimension")]
 fn wrong_start_length_panics() {
-    lbfgs().minimize(&mut Rosenbrock { n: 3 }, &[0.0, 0.0]);
+    lbfgs().minimise(&mut Rosenbrock { n: 3 }, &[0.0, 0.0]);
 }
 
 proptest! {
@@ -238,7 +238,7 @@ proptest! {
         let x0: Vec<f64> = (0..n).map(|i| 5.0 * seed[110 + i]).collect();
         let exact = a.clone().cholesky().unwrap().solve(&nalgebra::DVector::from_column_slice(&b));
         let params = LbfgsParams { rms_gradient_tolerance: 1e-10, ..LbfgsParams::default() };
-        let r = Lbfgs::new(params).unwrap().minimize(&mut Quadratic { a, b }, &x0);
+        let r = Lbfgs::new(params).unwrap().minimise(&mut Quadratic { a, b }, &x0);
         prop_assert_eq!(r.termination, Termination::Converged);
         // |x - x*| <= |g| / lambda_min <= sqrt(n) 1e-10.
         prop_assert!(max_abs_diff(&r.x, exact.as_slice()) < 1e-8, "{:?} vs {:?}", r.x, exact);

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use nnscape_optim::{minimize_lbfgsb, Lbfgs, LbfgsParams, OptimError, Termination};
+use nnscape_optim::{minimise_lbfgsb, Lbfgs, LbfgsParams, OptimError, Termination};
 
 #[test]
 fn both_backends_reach_the_same_rosenbrock_minimum() {
@@ -11,8 +11,8 @@ fn both_backends_reach_the_same_rosenbrock_minimum() {
         let params = LbfgsParams::default();
         let ours = Lbfgs::new(params.clone())
             .unwrap()
-            .minimize(&mut Rosenbrock { n }, &x0);
-        let theirs = minimize_lbfgsb(&mut Rosenbrock { n }, &x0, None, &params).unwrap();
+            .minimise(&mut Rosenbrock { n }, &x0);
+        let theirs = minimise_lbfgsb(&mut Rosenbrock { n }, &x0, None, &params).unwrap();
         assert!(ours.converged(), "{ours:?}");
         assert_eq!(theirs.termination, Termination::Converged, "{theirs:?}");
         assert!(theirs.rms_gradient < 1e-6);
@@ -29,7 +29,7 @@ fn both_backends_reach_the_same_rosenbrock_minimum() {
 fn bounds_give_the_constrained_minimum() {
     // With x <= 0.5, the minimum of (1 - x)^2 + 100 (y - x^2)^2 is at (0.5, 0.25).
     let bounds = [(-2.0, 0.5), (f64::NEG_INFINITY, f64::INFINITY)];
-    let r = minimize_lbfgsb(
+    let r = minimise_lbfgsb(
         &mut Rosenbrock { n: 2 },
         &[-1.2, 1.0],
         Some(&bounds),
@@ -42,7 +42,7 @@ fn bounds_give_the_constrained_minimum() {
 
 #[test]
 fn terminations_and_errors() {
-    let r = minimize_lbfgsb(
+    let r = minimise_lbfgsb(
         &mut NanAwayFromStart { scale: 1.0 },
         &[1.0, 1.0],
         None,
@@ -56,11 +56,11 @@ fn terminations_and_errors() {
         max_iterations: 3,
         ..LbfgsParams::default()
     };
-    let r = minimize_lbfgsb(&mut Rosenbrock { n: 2 }, &[-1.2, 1.0], None, &few).unwrap();
+    let r = minimise_lbfgsb(&mut Rosenbrock { n: 2 }, &[-1.2, 1.0], None, &few).unwrap();
     assert_eq!(r.termination, Termination::MaxIterations);
     assert_eq!(r.function_evaluations, 3);
 
-    let e = minimize_lbfgsb(
+    let e = minimise_lbfgsb(
         &mut Rosenbrock { n: 3 },
         &[0.0; 2],
         None,
@@ -74,7 +74,7 @@ fn terminations_and_errors() {
             ..
         })
     ));
-    let e = minimize_lbfgsb(
+    let e = minimise_lbfgsb(
         &mut Rosenbrock { n: 2 },
         &[0.0; 2],
         Some(&[(1.0, 0.0), (0.0, 1.0)]),
@@ -88,7 +88,7 @@ fn terminations_and_errors() {
         memory: 0,
         ..LbfgsParams::default()
     };
-    assert!(minimize_lbfgsb(&mut Rosenbrock { n: 2 }, &[0.0; 2], None, &bad).is_err());
+    assert!(minimise_lbfgsb(&mut Rosenbrock { n: 2 }, &[0.0; 2], None, &bad).is_err());
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn concurrent_runs_do_not_interfere() {
             std::thread::spawn(|| {
                 (0..5)
                     .map(|_| {
-                        minimize_lbfgsb(
+                        minimise_lbfgsb(
                             &mut Rosenbrock { n: 20 },
                             &rosenbrock_start(20),
                             None,

@@ -2,7 +2,7 @@
 #![cfg(feature = "lbfgsb")]
 
 use nnscape_model::{Dataset, Loss, Network};
-use nnscape_optim::{minimize_lbfgsb, newton_polish, Lbfgs, LbfgsParams, NewtonParams};
+use nnscape_optim::{minimise_lbfgsb, newton_polish, Lbfgs, LbfgsParams, NewtonParams};
 
 #[test]
 fn ours_and_lbfgsb_agree_on_xor() {
@@ -18,8 +18,8 @@ fn ours_and_lbfgsb_agree_on_xor() {
         ],
     ];
     for x0 in &starts {
-        let ours = Lbfgs::new(params.clone()).unwrap().minimize(&mut loss, x0);
-        let theirs = minimize_lbfgsb(&mut loss, x0, None, &params).unwrap();
+        let ours = Lbfgs::new(params.clone()).unwrap().minimise(&mut loss, x0);
+        let theirs = minimise_lbfgsb(&mut loss, x0, None, &params).unwrap();
         assert!(
             ours.converged() && theirs.converged(),
             "{:?} {:?}",

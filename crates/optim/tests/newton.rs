@@ -11,7 +11,7 @@ fn polishes_rosenbrock_2d_lbfgs_result_to_1e_10() {
     let mut obj = Rosenbrock { n: 2 };
     let quench = Lbfgs::new(LbfgsParams::default())
         .unwrap()
-        .minimize(&mut obj, &[-1.2, 1.0]);
+        .minimise(&mut obj, &[-1.2, 1.0]);
     assert!(quench.converged() && quench.rms_gradient > 1e-10);
     let r = newton_polish(&mut obj, &quench.x, &NewtonParams::default()).unwrap();
     assert_eq!(r.termination, Termination::Converged, "{r:?}");
@@ -29,7 +29,7 @@ fn polish_minimum_takes_50d_rosenbrock_from_1e_6_to_1e_10() {
     let n = 50;
     let mut obj = Rosenbrock { n };
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
-    let quench = lbfgs.minimize(&mut obj, &rosenbrock_start(n));
+    let quench = lbfgs.minimise(&mut obj, &rosenbrock_start(n));
     assert!(quench.converged());
     let r = polish_minimum(&mut obj, &quench.x, &mut lbfgs, &NewtonParams::default()).unwrap();
     assert!(r.converged(), "{r:?}");

@@ -38,12 +38,12 @@ fn minimize_allocates_only_the_result() {
     let x0 = common::rosenbrock_start(n);
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     // First call sizes the workspace.
-    let warm = lbfgs.minimize(&mut obj, &x0);
+    let warm = lbfgs.minimise(&mut obj, &x0);
     assert!(warm.converged());
 
     ALLOCATIONS.store(0, Ordering::Relaxed);
     ACTIVE.with(|a| a.set(true));
-    let r = lbfgs.minimize(&mut obj, &x0);
+    let r = lbfgs.minimise(&mut obj, &x0);
     ACTIVE.with(|a| a.set(false));
     let count = ALLOCATIONS.load(Ordering::Relaxed);
 

@@ -39,7 +39,7 @@ fn lbfgs_plus_polish_reaches_1e10_with_positive_definite_hessian() {
         let mut verified = 0;
         for _ in 0..10 {
             let x0 = uniform(&mut rng, loss.n_params(), 2.0);
-            let quench = lbfgs.minimize(&mut loss, &x0);
+            let quench = lbfgs.minimise(&mut loss, &x0);
             assert!(
                 quench.converged(),
                 "N_h = {n_hidden}: {:?}",
@@ -109,7 +109,7 @@ fn symmetric_saddle_is_escaped() {
     let x0 = symmetric_start(&net);
 
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
-    let plain = lbfgs.minimize(&mut loss, &x0);
+    let plain = lbfgs.minimise(&mut loss, &x0);
     assert!(plain.converged());
     let saddle = newton_polish(&mut loss, &plain.x, &NewtonParams::default()).unwrap();
     assert!(saddle.converged() && saddle.rms_gradient <= 1e-10);

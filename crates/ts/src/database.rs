@@ -4,7 +4,7 @@
 use nnscape_optim::{Alignment, System};
 
 use crate::hef::TransitionState;
-use crate::verify::{MinimumFound, Path, VerifyStats};
+use crate::verify::{MinimumFound, TransitionPath, VerifyStats};
 
 /// A transition state with the indices of its two minima (into the `minima` of the
 /// [`TsDatabase`] or [`ConnectResult`](crate::ConnectResult) it belongs to).
@@ -55,7 +55,11 @@ impl TsDatabase {
     }
 
     /// Adds a verified path; returns the transition state's index, or `None` when it was known.
-    pub fn add_path<P, A: Alignment>(&mut self, p: Path, sys: &System<P, A>) -> Option<usize> {
+    pub fn add_path<P, A: Alignment>(
+        &mut self,
+        p: TransitionPath,
+        sys: &System<P, A>,
+    ) -> Option<usize> {
         if self.knows_ts(&p.ts, sys) {
             return None;
         }

@@ -354,7 +354,7 @@ pub fn dneb<O: Objective + ?Sized, A: Alignment + ?Sized>(
     let (res, energies, taus) = {
         let mut bo = BandObjective::new(obj, start, &end_aligned, m, params);
         let res = match params.optimizer {
-            BandOptimizer::Lbfgs => lbfgs.minimize(&mut bo, &band),
+            BandOptimizer::Lbfgs => lbfgs.minimise(&mut bo, &band),
             BandOptimizer::Fire => Fire::new(FireParams {
                 max_step: params.max_step,
                 block_size: d,
@@ -362,7 +362,7 @@ pub fn dneb<O: Objective + ?Sized, A: Alignment + ?Sized>(
                 rms_force_tolerance: params.rms_force_tolerance,
                 ..FireParams::default()
             })?
-            .minimize(&mut bo, &band),
+            .minimise(&mut bo, &band),
         };
         // Re-evaluate at the final band to have its energies and tangents.
         let mut gtmp = vec![0.0; m * d];

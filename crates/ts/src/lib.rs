@@ -70,6 +70,6 @@ pub use single_ended::{
     single_ended, single_ended_all, single_ended_paths, SingleEndedParams, SingleEndedResult,
 };
 pub use verify::{
-    minimise_to_minimum, push_off_and_minimise, verify_candidate, MinimumFound, Path, VerifyError,
-    VerifyParams, VerifyStats,
+    minimise_to_minimum, push_off_and_minimise, verify_candidate, MinimumFound, TransitionPath,
+    VerifyError, VerifyParams, VerifyStats,
 };

@@ -18,7 +18,9 @@ use crate::check::positive;
 use crate::database::TsDatabase;
 use crate::eigen::lowest_eigenpairs;
 use crate::hef::{find_transition_state, TransitionState};
-use crate::verify::{push_off_and_minimise, MinimumFound, Path, VerifyParams, VerifyStats};
+use crate::verify::{
+    push_off_and_minimise, MinimumFound, TransitionPath, VerifyParams, VerifyStats,
+};
 
 /// Parameters of [`single_ended`] and [`single_ended_paths`].
 #[derive(Debug, Clone, serde::Serialize)]
@@ -197,7 +199,7 @@ pub fn single_ended<O: HessianObjective, A: Alignment>(
 pub struct SingleEndedResult {
     /// Distinct verified paths (transition state and both minima), in search order. Paths whose
     /// two sides reach the same minimum are kept with `same_minimum` set.
-    pub paths: Vec<Path>,
+    pub paths: Vec<TransitionPath>,
     /// Search outcomes: every search is a candidate; index-2+ end points are counted in
     /// `rejected_higher_index` and never returned.
     pub stats: VerifyStats,

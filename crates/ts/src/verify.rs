@@ -109,7 +109,7 @@ pub type MinimumFound = Minimum;
 
 /// A verified transition state with the minima on either side.
 #[derive(Debug, Clone)]
-pub struct Path {
+pub struct TransitionPath {
     /// The saddle.
     pub ts: TransitionState,
     /// Minimum reached from `ts.x - s v`.
@@ -207,7 +207,7 @@ pub fn push_off_and_minimise<O: HessianObjective, A: Alignment>(
     sys: &mut System<O, A>,
     ts: TransitionState,
     params: &VerifyParams,
-) -> Result<Path, VerifyError> {
+) -> Result<TransitionPath, VerifyError> {
     params.validate()?;
     let mut sides = Vec::with_capacity(2);
     for sign in [-1.0, 1.0] {
@@ -229,7 +229,7 @@ pub fn push_off_and_minimise<O: HessianObjective, A: Alignment>(
     let plus = sides.pop().expect("two sides");
     let minus = sides.pop().expect("two sides");
     let same_minimum = sys.same_point(&minus.x, minus.energy, &plus.x, plus.energy);
-    Ok(Path {
+    Ok(TransitionPath {
         ts,
         minus,
         plus,
@@ -246,7 +246,7 @@ pub fn verify_candidate<O: HessianObjective, A: Alignment>(
     direction: Option<&[f64]>,
     params: &VerifyParams,
     stats: &mut VerifyStats,
-) -> Result<Path, VerifyError> {
+) -> Result<TransitionPath, VerifyError> {
     // Settings errors are the caller's, not a candidate's: checked before counting.
     params.validate()?;
     stats.candidates += 1;

@@ -1,5 +1,5 @@
 //! Storing what the transition-state searches of nnscape-ts find, one call per result: a
-//! verified minimum, a verified [`Path`] (a transition state and the two minima its push-off
+//! verified minimum, a verified [`TransitionPath`] (a transition state and the two minima its push-off
 //! reaches) or everything a [`connect`](nnscape_ts::connect) run found.
 //!
 //! Every point is re-evaluated with the loss and classified by the database's own
@@ -9,7 +9,7 @@
 
 use nnscape_model::Loss;
 use nnscape_optim::Minimum;
-use nnscape_ts::{ConnectResult, Path, TransitionState};
+use nnscape_ts::{ConnectResult, TransitionPath, TransitionState};
 
 use super::{LandscapeDb, LandscapeIdentity};
 use crate::error::LandscapeError;
@@ -119,7 +119,7 @@ impl LandscapeDb {
     pub fn insert_path(
         &self,
         loss: &mut Loss,
-        path: &Path,
+        path: &TransitionPath,
     ) -> Result<Option<StoredPath>, LandscapeError> {
         self.insert_ts_between(loss, &path.ts, &path.minus, &path.plus)
     }

@@ -9,7 +9,7 @@ use nnscape_optim::{NetworkSystem, System};
 use rayon::prelude::*;
 
 use super::params::ExploreParams;
-use super::report::{summarise, ExploreProgress, Phase, StopReason};
+use super::report::{summarise, ExploreProgress, ExploreStopReason, Phase};
 use crate::db::{LandscapeDb, SearchMethod};
 use crate::error::LandscapeError;
 
@@ -62,15 +62,15 @@ impl<'a> Explorer<'a> {
         }
     }
 
-    fn budget_exhausted(&self) -> Option<StopReason> {
+    fn budget_exhausted(&self) -> Option<ExploreStopReason> {
         if let Some(t) = self.params.max_time {
             if self.started.elapsed() >= t {
-                return Some(StopReason::TimeBudget);
+                return Some(ExploreStopReason::TimeBudget);
             }
         }
         if let Some(s) = self.params.max_searches {
             if self.searches >= s {
-                return Some(StopReason::SearchBudget);
+                return Some(ExploreStopReason::SearchBudget);
             }
         }
         None
@@ -110,7 +110,7 @@ impl<'a> Explorer<'a> {
         kind: &S,
         cycle: i64,
         report: &mut impl FnMut(&ExploreProgress),
-    ) -> Result<Option<StopReason>, LandscapeError> {
+    ) -> Result<Option<ExploreStopReason>, LandscapeError> {
         loop {
             let todo = kind.next_batch(self)?;
             if todo.is_empty() {

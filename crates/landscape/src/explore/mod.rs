@@ -39,7 +39,9 @@ use explorer::Explorer;
 use phases::{Connect, SingleEnded};
 
 pub use params::ExploreParams;
-pub use report::{summarise, ExploreProgress, ExploreReport, LandscapeSummary, Phase, StopReason};
+pub use report::{
+    summarise, ExploreProgress, ExploreReport, ExploreStopReason, LandscapeSummary, Phase,
+};
 pub use seed::{add_stationary_points, embedded_stationary_points, SEED_RMS_GRADIENT};
 
 /// Explores the landscape of `loss` into `db` (which must hold that landscape) until it is
@@ -53,7 +55,7 @@ pub fn explore(
     params.validate()?;
     db.check_loss(loss)?;
     let mut ex = Explorer::new(db, loss, params);
-    let mut stop = StopReason::MaxCycles;
+    let mut stop = ExploreStopReason::MaxCycles;
     let mut cycles_done = 0;
     for cycle in 0..params.max_cycles as i64 {
         let rec = db.begin_cycle(cycle)?;
@@ -61,7 +63,7 @@ pub fn explore(
             // Finished by an earlier run.
             cycles_done += 1;
             if end == (rec.minima_start, rec.ts_start) {
-                stop = StopReason::Saturated;
+                stop = ExploreStopReason::Saturated;
                 break;
             }
             continue;
@@ -78,7 +80,7 @@ pub fn explore(
         let rec = db.end_cycle(cycle)?;
         cycles_done += 1;
         if rec.end == Some((rec.minima_start, rec.ts_start)) {
-            stop = StopReason::Saturated;
+            stop = ExploreStopReason::Saturated;
             break;
         }
     }

@@ -48,7 +48,7 @@ pub struct ExploreProgress {
 
 /// Why an exploration stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopReason {
+pub enum ExploreStopReason {
     /// A full cycle added no minimum and no transition state.
     Saturated,
     /// `max_cycles` cycles ran without saturating.
@@ -59,20 +59,20 @@ pub enum StopReason {
     SearchBudget,
 }
 
-impl StopReason {
-    /// `true` for [`StopReason::Saturated`]: the map is complete by the saturation rule.
+impl ExploreStopReason {
+    /// `true` for [`ExploreStopReason::Saturated`]: the map is complete by the saturation rule.
     pub fn is_saturated(self) -> bool {
-        self == StopReason::Saturated
+        self == ExploreStopReason::Saturated
     }
 }
 
-impl std::fmt::Display for StopReason {
+impl std::fmt::Display for ExploreStopReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            StopReason::Saturated => "saturated",
-            StopReason::MaxCycles => "cycle budget",
-            StopReason::TimeBudget => "time budget",
-            StopReason::SearchBudget => "search budget",
+            ExploreStopReason::Saturated => "saturated",
+            ExploreStopReason::MaxCycles => "cycle budget",
+            ExploreStopReason::TimeBudget => "time budget",
+            ExploreStopReason::SearchBudget => "search budget",
         })
     }
 }
@@ -101,7 +101,7 @@ pub struct ExploreReport {
     /// The database when the run stopped.
     pub summary: LandscapeSummary,
     /// Why it stopped.
-    pub stop: StopReason,
+    pub stop: ExploreStopReason,
     /// Cycles completed (including ones completed by earlier runs).
     pub cycles: usize,
     /// Searches made by this run.

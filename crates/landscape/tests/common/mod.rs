@@ -42,7 +42,7 @@ pub fn a_minimum(loss: &mut Loss) -> StationaryPoint {
 /// The polished minimum an L-BFGS quench from `start` reaches.
 pub fn minimum_from(loss: &mut Loss, start: &[f64]) -> StationaryPoint {
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
-    let q = lbfgs.minimize(loss, start);
+    let q = lbfgs.minimise(loss, start);
     let p = polish_minimum(loss, &q.x, &mut lbfgs, &NewtonParams::default()).unwrap();
     let point = StationaryPoint::evaluate(loss, &p.x, &Tolerances::default()).unwrap();
     assert_eq!(point.hessian_index, 0, "{:?}", point.eigenvalues);

@@ -50,7 +50,7 @@ pub struct DistinctMinimum {
 
 /// Why [`basin_hopping`] stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopReason {
+pub enum BasinHoppingStopReason {
     /// [`Stop::Steps`] steps done.
     Steps,
     /// [`Stop::Saturation`]: no new minimum in the last `no_new_for` quenches.
@@ -61,13 +61,13 @@ pub enum StopReason {
     NoChainStarted,
 }
 
-impl std::fmt::Display for StopReason {
+impl std::fmt::Display for BasinHoppingStopReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            StopReason::Steps => "requested number of steps done",
-            StopReason::Saturated => "saturated: no new minimum in the last quenches",
-            StopReason::MaxSteps => "step budget exhausted before saturation",
-            StopReason::NoChainStarted => "no chain found an initial minimum",
+            BasinHoppingStopReason::Steps => "requested number of steps done",
+            BasinHoppingStopReason::Saturated => "saturated: no new minimum in the last quenches",
+            BasinHoppingStopReason::MaxSteps => "step budget exhausted before saturation",
+            BasinHoppingStopReason::NoChainStarted => "no chain found an initial minimum",
         })
     }
 }
@@ -91,7 +91,7 @@ pub struct BasinHoppingReport {
     /// Step size of each chain after its last merged step.
     pub final_steps: Vec<f64>,
     /// Why the run stopped.
-    pub stop_reason: StopReason,
+    pub stop_reason: BasinHoppingStopReason,
 }
 
 /// Progress after each round.
@@ -343,7 +343,7 @@ where
                     }
                 }
                 if saturate.is_some_and(|k| since_new >= k) {
-                    break 'rounds StopReason::Saturated;
+                    break 'rounds BasinHoppingStopReason::Saturated;
                 }
             }
         }
@@ -354,13 +354,13 @@ where
             lowest_energy: set.lowest().map(|m| m.energy),
         });
         if chains.iter().all(|c| c.current.is_none()) {
-            break StopReason::NoChainStarted;
+            break BasinHoppingStopReason::NoChainStarted;
         }
         if steps_done >= max_steps {
             break if saturate.is_some() {
-                StopReason::MaxSteps
+                BasinHoppingStopReason::MaxSteps
             } else {
-                StopReason::Steps
+                BasinHoppingStopReason::Steps
             };
         }
     };

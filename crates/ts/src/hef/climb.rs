@@ -342,7 +342,7 @@ impl<'a, O: HessianObjective + ?Sized> Climb<'a, O> {
     /// only and shrink the trust radius.
     pub(super) fn minimise_in_tangent_space(&mut self, l: f64, v: Vec<f64>) {
         let e_before = self.e;
-        let res = self.tangent.minimize(
+        let res = self.tangent.minimise(
             &mut Projected {
                 obj: &mut *self.obj,
                 v: &v,

@@ -10,8 +10,9 @@ pub enum OptimError {
     /// A parameter is negative, non-finite or zero where that has no meaning.
     #[error("invalid parameter `{name}` = {value}: {reason}")]
     InvalidParameter {
-        /// Field name, as spelled in the parameter struct.
-        name: &'static str,
+        /// Field path, as spelled in the parameter structs: `max_step`, or
+        /// `verify.lbfgs.max_step` for a field of a nested struct (see [`OptimError::within`]).
+        name: String,
         /// The offending value (integers are converted to `f64` for the message).
         value: f64,
         /// What the value must satisfy.
@@ -29,13 +30,33 @@ pub enum OptimError {
     },
 }
 
+impl OptimError {
+    /// The same error with the field path prefixed by `prefix` (the field that holds the nested
+    /// settings struct), so that an error of `LbfgsParams` checked inside `VerifyParams` names
+    /// `lbfgs.max_step`. Other variants are returned unchanged.
+    pub fn within(self, prefix: &str) -> Self {
+        match self {
+            OptimError::InvalidParameter {
+                name,
+                value,
+                reason,
+            } => OptimError::InvalidParameter {
+                name: format!("{prefix}.{name}"),
+                value,
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
 /// `value` must be finite and strictly positive.
-pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<(), OptimError> {
+pub(crate) fn check_positive(name: &str, value: f64) -> Result<(), OptimError> {
     if value.is_finite() && value > 0.0 {
         Ok(())
     } else {
         Err(OptimError::InvalidParameter {
-            name,
+            name: name.to_owned(),
             value,
             reason: "must be finite and > 0",
         })
@@ -43,12 +64,12 @@ pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<(), Optim
 }
 
 /// `value` must be finite and not negative.
-pub(crate) fn check_non_negative(name: &'static str, value: f64) -> Result<(), OptimError> {
+pub(crate) fn check_non_negative(name: &str, value: f64) -> Result<(), OptimError> {
     if value.is_finite() && value >= 0.0 {
         Ok(())
     } else {
         Err(OptimError::InvalidParameter {
-            name,
+            name: name.to_owned(),
             value,
             reason: "must be finite and >= 0",
         })
@@ -56,12 +77,12 @@ pub(crate) fn check_non_negative(name: &'static str, value: f64) -> Result<(), O
 }
 
 /// A count that must be at least one.
-pub(crate) fn check_count(name: &'static str, value: usize) -> Result<(), OptimError> {
+pub(crate) fn check_count(name: &str, value: usize) -> Result<(), OptimError> {
     if value >= 1 {
         Ok(())
     } else {
         Err(OptimError::InvalidParameter {
-            name,
+            name: name.to_owned(),
             value: value as f64,
             reason: "must be at least 1",
         })

@@ -92,7 +92,7 @@ impl FireParams {
         ] {
             if !(v > 0.0 && v < 1.0) {
                 return Err(OptimError::InvalidParameter {
-                    name,
+                    name: name.into(),
                     value: v,
                     reason: "must lie strictly between 0 and 1",
                 });

@@ -50,7 +50,7 @@ pub fn minimise_lbfgsb<O: Objective + ?Sized>(
         for &(lo, hi) in b {
             if lo.is_nan() || hi.is_nan() || lo > hi {
                 return Err(OptimError::InvalidParameter {
-                    name: "bounds",
+                    name: "bounds".into(),
                     value: if lo.is_nan() { lo } else { hi },
                     reason: "each (lower, upper) pair must be non-NaN with lower <= upper",
                 });
@@ -105,7 +105,7 @@ pub fn minimise_lbfgsb<O: Objective + ?Sized>(
         // A panic in an earlier objective left no broken state behind: every run restarts the
         // C code with task = START.
         let _guard = LBFGSB_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-        state.minimise()
+        state.minimize()
     };
     let (x, energy, grad) = (state.x().to_vec(), state.fx(), state.gx().to_vec());
     drop(state);

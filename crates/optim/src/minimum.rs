@@ -62,12 +62,12 @@ impl MinimumParams {
         check_non_negative("min_energy_drop", self.min_energy_drop)?;
         if self.max_push < self.push {
             return Err(OptimError::InvalidParameter {
-                name: "max_push",
+                name: "max_push".into(),
                 value: self.max_push,
                 reason: "must be >= push",
             });
         }
-        self.newton.validate()?;
+        self.newton.validate().map_err(|e| e.within("newton"))?;
         Ok(())
     }
 }

@@ -249,7 +249,7 @@ fn bad_parameters_are_refused_with_the_field_name() {
                 stop: Stop::Steps(0),
                 ..d()
             },
-            "steps",
+            "stop.steps",
         ),
         (
             BasinHoppingParams {
@@ -259,7 +259,7 @@ fn bad_parameters_are_refused_with_the_field_name() {
                 },
                 ..d()
             },
-            "no_new_for",
+            "stop.no_new_for",
         ),
         (BasinHoppingParams { chains: 0, ..d() }, "chains"),
         (
@@ -277,7 +277,7 @@ fn bad_parameters_are_refused_with_the_field_name() {
                 },
                 ..d()
             },
-            "rms_gradient_tolerance",
+            "quench.rms_gradient_tolerance",
         ),
     ];
     for (p, name) in cases {

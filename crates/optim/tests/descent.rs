@@ -44,10 +44,7 @@ fn validate_rejects_bad_values() {
         let e = DescentParams { max_step: v, ..d() }.validate().unwrap_err();
         assert!(matches!(
             e,
-            OptimError::InvalidParameter {
-                name: "max_step",
-                ..
-            }
+            OptimError::InvalidParameter { ref name, .. } if name == "max_step"
         ));
     }
     let e = DescentParams {

@@ -82,7 +82,7 @@ fn terminations_and_errors() {
     );
     assert!(matches!(
         e,
-        Err(OptimError::InvalidParameter { name: "bounds", .. })
+        Err(OptimError::InvalidParameter { name, .. }) if name == "bounds"
     ));
     let bad = LbfgsParams {
         memory: 0,

@@ -237,10 +237,7 @@ fn entry_points_return_errors_on_bad_settings_and_lengths() {
     let e = newton_polish(&mut Rosenbrock { n: 2 }, &[0.0, 0.0], &bad).unwrap_err();
     assert!(matches!(
         e,
-        OptimError::InvalidParameter {
-            name: "max_step",
-            ..
-        }
+        OptimError::InvalidParameter { ref name, .. } if name == "max_step"
     ));
     let e = newton_polish(
         &mut Rosenbrock { n: 2 },

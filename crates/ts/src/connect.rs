@@ -76,15 +76,12 @@ impl ConnectParams {
     /// `max_attempts`, `max_tries_per_pair` and `candidates_per_attempt` at least 1,
     /// `tried_weight` finite and `> 0`; `dneb` and `verify` with their own `validate`.
     pub fn validate(&self) -> Result<(), OptimError> {
-        count("ConnectParams.max_attempts", self.max_attempts)?;
-        positive("ConnectParams.tried_weight", self.tried_weight)?;
-        count("ConnectParams.max_tries_per_pair", self.max_tries_per_pair)?;
-        count(
-            "ConnectParams.candidates_per_attempt",
-            self.candidates_per_attempt,
-        )?;
-        self.dneb.validate()?;
-        self.verify.validate()
+        count("max_attempts", self.max_attempts)?;
+        positive("tried_weight", self.tried_weight)?;
+        count("max_tries_per_pair", self.max_tries_per_pair)?;
+        count("candidates_per_attempt", self.candidates_per_attempt)?;
+        self.dneb.validate().map_err(|e| e.within("dneb"))?;
+        self.verify.validate().map_err(|e| e.within("verify"))
     }
 }
 

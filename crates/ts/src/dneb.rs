@@ -103,23 +103,23 @@ impl DnebParams {
     /// `images_per_unit_distance` finite and `>= 0`; `min_images` and `max_iterations` at
     /// least 1; `max_images >= min_images`.
     pub fn validate(&self) -> Result<(), OptimError> {
-        positive("DnebParams.spring_constant", self.spring_constant)?;
+        positive("spring_constant", self.spring_constant)?;
         require(
             self.images_per_unit_distance.is_finite() && self.images_per_unit_distance >= 0.0,
-            "DnebParams.images_per_unit_distance",
+            "images_per_unit_distance",
             self.images_per_unit_distance,
             "must be finite and >= 0",
         )?;
-        count("DnebParams.min_images", self.min_images)?;
+        count("min_images", self.min_images)?;
         require(
             self.max_images >= self.min_images,
-            "DnebParams.max_images",
+            "max_images",
             self.max_images as f64,
             "must be >= min_images",
         )?;
-        count("DnebParams.max_iterations", self.max_iterations)?;
-        positive("DnebParams.rms_force_tolerance", self.rms_force_tolerance)?;
-        positive("DnebParams.max_step", self.max_step)
+        count("max_iterations", self.max_iterations)?;
+        positive("rms_force_tolerance", self.rms_force_tolerance)?;
+        positive("max_step", self.max_step)
     }
 }
 

@@ -75,8 +75,8 @@ impl EigenParams {
     /// `lanczos_max_basis >= 1`, `lanczos_tolerance` finite and `> 0` (`lanczos_max_restarts`
     /// may be 0: one pass without restart).
     pub fn validate(&self) -> Result<(), OptimError> {
-        count("EigenParams.lanczos_max_basis", self.lanczos_max_basis)?;
-        positive("EigenParams.lanczos_tolerance", self.lanczos_tolerance)
+        count("lanczos_max_basis", self.lanczos_max_basis)?;
+        positive("lanczos_tolerance", self.lanczos_tolerance)
     }
 }
 

@@ -28,7 +28,7 @@ mod climb;
 
 use nnscape_optim::{HessianObjective, NewtonParams, OptimError, Tolerances};
 
-use crate::check::{count, nested, positive, require};
+use crate::check::{count, positive, require};
 use crate::eigen::{lowest_eigenpairs, EigenError, EigenMethod, EigenParams};
 use climb::Climb;
 
@@ -131,38 +131,33 @@ impl HefParams {
     /// (0: give up as soon as a cycle starts without negative curvature). `newton` and `eigen`
     /// are checked with their own `validate`.
     pub fn validate(&self) -> Result<(), OptimError> {
-        positive(
-            "HefParams.rms_gradient_tolerance",
-            self.rms_gradient_tolerance,
-        )?;
-        count("HefParams.max_iterations", self.max_iterations)?;
-        positive("HefParams.min_uphill_step", self.min_uphill_step)?;
+        positive("rms_gradient_tolerance", self.rms_gradient_tolerance)?;
+        count("max_iterations", self.max_iterations)?;
+        positive("min_uphill_step", self.min_uphill_step)?;
         require(
             self.max_uphill_step.is_finite() && self.max_uphill_step >= self.min_uphill_step,
-            "HefParams.max_uphill_step",
+            "max_uphill_step",
             self.max_uphill_step,
             "must be finite and >= min_uphill_step",
         )?;
         require(
             (self.min_uphill_step..=self.max_uphill_step).contains(&self.initial_uphill_step),
-            "HefParams.initial_uphill_step",
+            "initial_uphill_step",
             self.initial_uphill_step,
             "must lie in [min_uphill_step, max_uphill_step]",
         )?;
-        count("HefParams.tangent_steps", self.tangent_steps)?;
-        positive("HefParams.tangent_max_step", self.tangent_max_step)?;
-        count("HefParams.lbfgs_memory", self.lbfgs_memory)?;
-        positive("HefParams.newton_switch_rms", self.newton_switch_rms)?;
+        count("tangent_steps", self.tangent_steps)?;
+        positive("tangent_max_step", self.tangent_max_step)?;
+        count("lbfgs_memory", self.lbfgs_memory)?;
+        positive("newton_switch_rms", self.newton_switch_rms)?;
         require(
             self.max_energy_rise > 0.0,
-            "HefParams.max_energy_rise",
+            "max_energy_rise",
             self.max_energy_rise,
             "must be > 0 (infinite turns the limit off)",
         )?;
-        nested!(self.newton.validate(),
-            "HefParams.newton": "max_iterations", "rms_gradient_tolerance", "eigenvalue_cutoff",
-                "max_step")?;
-        self.eigen.validate()
+        self.newton.validate().map_err(|e| e.within("newton"))?;
+        self.eigen.validate().map_err(|e| e.within("eigen"))
     }
 }
 

@@ -52,8 +52,8 @@ impl SingleEndedParams {
     /// Checks every field; the error names the first bad one and its allowed range:
     /// `displacement` finite and `> 0`; `verify` with [`VerifyParams::validate`].
     pub fn validate(&self) -> Result<(), OptimError> {
-        positive("SingleEndedParams.displacement", self.displacement)?;
-        self.verify.validate()
+        positive("displacement", self.displacement)?;
+        self.verify.validate().map_err(|e| e.within("verify"))
     }
 }
 

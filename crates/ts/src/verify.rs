@@ -14,7 +14,7 @@ use nnscape_optim::{
     MinimumParams, OptimError, System,
 };
 
-use crate::check::{nested, positive, require};
+use crate::check::{positive, require};
 use crate::eigen::EigenError;
 use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 
@@ -79,27 +79,22 @@ impl VerifyParams {
     /// `push_off_energy_drop` finite and `>= 0`; `hef`, `lbfgs` and `minimum` with their own
     /// `validate`.
     pub fn validate(&self) -> Result<(), OptimError> {
-        self.hef.validate()?;
-        positive("VerifyParams.initial_push_off", self.initial_push_off)?;
+        self.hef.validate().map_err(|e| e.within("hef"))?;
+        positive("initial_push_off", self.initial_push_off)?;
         require(
             self.max_push_off.is_finite() && self.max_push_off >= self.initial_push_off,
-            "VerifyParams.max_push_off",
+            "max_push_off",
             self.max_push_off,
             "must be finite and >= initial_push_off",
         )?;
         require(
             self.push_off_energy_drop.is_finite() && self.push_off_energy_drop >= 0.0,
-            "VerifyParams.push_off_energy_drop",
+            "push_off_energy_drop",
             self.push_off_energy_drop,
             "must be finite and >= 0",
         )?;
-        nested!(self.lbfgs.validate(),
-            "VerifyParams.lbfgs": "memory", "initial_inverse_hessian", "max_step",
-                "max_energy_rise", "rms_gradient_tolerance", "max_iterations")?;
-        nested!(self.minimum.validate(),
-            "VerifyParams.minimum": "push", "max_push", "min_energy_drop";
-            "VerifyParams.minimum.newton": "max_iterations", "rms_gradient_tolerance",
-                "eigenvalue_cutoff", "max_step")
+        self.lbfgs.validate().map_err(|e| e.within("lbfgs"))?;
+        self.minimum.validate().map_err(|e| e.within("minimum"))
     }
 }
 

@@ -28,15 +28,9 @@ fn eigen_params() {
     refuses::<EigenParams>(
         EigenParams::validate,
         &[
-            ("EigenParams.lanczos_max_basis", &|p| {
-                p.lanczos_max_basis = 0
-            }),
-            ("EigenParams.lanczos_tolerance", &|p| {
-                p.lanczos_tolerance = 0.0
-            }),
-            ("EigenParams.lanczos_tolerance", &|p| {
-                p.lanczos_tolerance = f64::NAN
-            }),
+            ("lanczos_max_basis", &|p| p.lanczos_max_basis = 0),
+            ("lanczos_tolerance", &|p| p.lanczos_tolerance = 0.0),
+            ("lanczos_tolerance", &|p| p.lanczos_tolerance = f64::NAN),
         ],
     );
 }
@@ -46,33 +40,23 @@ fn hef_params() {
     refuses::<HefParams>(
         HefParams::validate,
         &[
-            ("HefParams.rms_gradient_tolerance", &|p| {
+            ("rms_gradient_tolerance", &|p| {
                 p.rms_gradient_tolerance = -1e-10
             }),
-            ("HefParams.max_iterations", &|p| p.max_iterations = 0),
-            ("HefParams.min_uphill_step", &|p| p.min_uphill_step = 0.0),
-            ("HefParams.max_uphill_step", &|p| p.max_uphill_step = 0.005),
-            ("HefParams.max_uphill_step", &|p| {
-                p.max_uphill_step = f64::INFINITY
-            }),
-            ("HefParams.initial_uphill_step", &|p| {
-                p.initial_uphill_step = 0.6
-            }),
-            ("HefParams.initial_uphill_step", &|p| {
-                p.initial_uphill_step = f64::NAN
-            }),
-            ("HefParams.tangent_steps", &|p| p.tangent_steps = 0),
-            ("HefParams.tangent_max_step", &|p| p.tangent_max_step = -0.1),
-            ("HefParams.lbfgs_memory", &|p| p.lbfgs_memory = 0),
-            ("HefParams.newton_switch_rms", &|p| {
-                p.newton_switch_rms = 0.0
-            }),
-            ("HefParams.max_energy_rise", &|p| p.max_energy_rise = 0.0),
-            ("HefParams.max_energy_rise", &|p| {
-                p.max_energy_rise = f64::NAN
-            }),
-            ("HefParams.newton.max_step", &|p| p.newton.max_step = 0.0),
-            ("EigenParams.lanczos_tolerance", &|p| {
+            ("max_iterations", &|p| p.max_iterations = 0),
+            ("min_uphill_step", &|p| p.min_uphill_step = 0.0),
+            ("max_uphill_step", &|p| p.max_uphill_step = 0.005),
+            ("max_uphill_step", &|p| p.max_uphill_step = f64::INFINITY),
+            ("initial_uphill_step", &|p| p.initial_uphill_step = 0.6),
+            ("initial_uphill_step", &|p| p.initial_uphill_step = f64::NAN),
+            ("tangent_steps", &|p| p.tangent_steps = 0),
+            ("tangent_max_step", &|p| p.tangent_max_step = -0.1),
+            ("lbfgs_memory", &|p| p.lbfgs_memory = 0),
+            ("newton_switch_rms", &|p| p.newton_switch_rms = 0.0),
+            ("max_energy_rise", &|p| p.max_energy_rise = 0.0),
+            ("max_energy_rise", &|p| p.max_energy_rise = f64::NAN),
+            ("newton.max_step", &|p| p.newton.max_step = 0.0),
+            ("eigen.lanczos_tolerance", &|p| {
                 p.eigen.lanczos_tolerance = -1.0
             }),
         ],
@@ -84,17 +68,17 @@ fn dneb_params() {
     refuses::<DnebParams>(
         DnebParams::validate,
         &[
-            ("DnebParams.spring_constant", &|p| p.spring_constant = 0.0),
-            ("DnebParams.images_per_unit_distance", &|p| {
+            ("spring_constant", &|p| p.spring_constant = 0.0),
+            ("images_per_unit_distance", &|p| {
                 p.images_per_unit_distance = -1.0
             }),
-            ("DnebParams.min_images", &|p| p.min_images = 0),
-            ("DnebParams.max_images", &|p| p.max_images = 2),
-            ("DnebParams.max_iterations", &|p| p.max_iterations = 0),
-            ("DnebParams.rms_force_tolerance", &|p| {
+            ("min_images", &|p| p.min_images = 0),
+            ("max_images", &|p| p.max_images = 2),
+            ("max_iterations", &|p| p.max_iterations = 0),
+            ("rms_force_tolerance", &|p| {
                 p.rms_force_tolerance = f64::INFINITY
             }),
-            ("DnebParams.max_step", &|p| p.max_step = 0.0),
+            ("max_step", &|p| p.max_step = 0.0),
         ],
     );
 }
@@ -104,18 +88,14 @@ fn verify_params() {
     refuses::<VerifyParams>(
         VerifyParams::validate,
         &[
-            ("HefParams.lbfgs_memory", &|p| p.hef.lbfgs_memory = 0),
-            ("VerifyParams.initial_push_off", &|p| {
-                p.initial_push_off = 0.0
-            }),
-            ("VerifyParams.max_push_off", &|p| p.max_push_off = 0.001),
-            ("VerifyParams.push_off_energy_drop", &|p| {
-                p.push_off_energy_drop = -1e-6
-            }),
-            ("VerifyParams.lbfgs.max_step", &|p| p.lbfgs.max_step = -0.02),
-            ("VerifyParams.lbfgs.memory", &|p| p.lbfgs.memory = 0),
-            ("VerifyParams.minimum.push", &|p| p.minimum.push = 0.0),
-            ("VerifyParams.minimum.newton.max_iterations", &|p| {
+            ("hef.lbfgs_memory", &|p| p.hef.lbfgs_memory = 0),
+            ("initial_push_off", &|p| p.initial_push_off = 0.0),
+            ("max_push_off", &|p| p.max_push_off = 0.001),
+            ("push_off_energy_drop", &|p| p.push_off_energy_drop = -1e-6),
+            ("lbfgs.max_step", &|p| p.lbfgs.max_step = -0.02),
+            ("lbfgs.memory", &|p| p.lbfgs.memory = 0),
+            ("minimum.push", &|p| p.minimum.push = 0.0),
+            ("minimum.newton.max_iterations", &|p| {
                 p.minimum.newton.max_iterations = 0
             }),
         ],
@@ -127,14 +107,10 @@ fn single_ended_params() {
     refuses::<SingleEndedParams>(
         SingleEndedParams::validate,
         &[
-            ("SingleEndedParams.displacement", &|p| p.displacement = 0.0),
-            ("SingleEndedParams.displacement", &|p| {
-                p.displacement = f64::NAN
-            }),
-            ("VerifyParams.max_push_off", &|p| {
-                p.verify.max_push_off = 0.0
-            }),
-            ("HefParams.max_iterations", &|p| {
+            ("displacement", &|p| p.displacement = 0.0),
+            ("displacement", &|p| p.displacement = f64::NAN),
+            ("verify.max_push_off", &|p| p.verify.max_push_off = 0.0),
+            ("verify.hef.max_iterations", &|p| {
                 p.verify.hef.max_iterations = 0
             }),
         ],
@@ -146,16 +122,12 @@ fn connect_params() {
     refuses::<ConnectParams>(
         ConnectParams::validate,
         &[
-            ("ConnectParams.max_attempts", &|p| p.max_attempts = 0),
-            ("ConnectParams.tried_weight", &|p| p.tried_weight = -1.0),
-            ("ConnectParams.max_tries_per_pair", &|p| {
-                p.max_tries_per_pair = 0
-            }),
-            ("ConnectParams.candidates_per_attempt", &|p| {
-                p.candidates_per_attempt = 0
-            }),
-            ("DnebParams.min_images", &|p| p.dneb.min_images = 0),
-            ("VerifyParams.initial_push_off", &|p| {
+            ("max_attempts", &|p| p.max_attempts = 0),
+            ("tried_weight", &|p| p.tried_weight = -1.0),
+            ("max_tries_per_pair", &|p| p.max_tries_per_pair = 0),
+            ("candidates_per_attempt", &|p| p.candidates_per_attempt = 0),
+            ("dneb.min_images", &|p| p.dneb.min_images = 0),
+            ("verify.initial_push_off", &|p| {
                 p.verify.initial_push_off = -0.01
             }),
         ],
@@ -174,7 +146,7 @@ fn entry_points_report_bad_settings_instead_of_running() {
         ..HefParams::default()
     };
     match find_transition_state(&mut DoubleWell, &[0.3, 0.2], None, &hef, &tol) {
-        Err(TsFailure::InvalidParameters(e)) => assert!(bad("HefParams.max_uphill_step")(&e)),
+        Err(TsFailure::InvalidParameters(e)) => assert!(bad("max_uphill_step")(&e)),
         other => panic!("{other:?}"),
     }
 
@@ -230,7 +202,7 @@ fn entry_points_report_bad_settings_instead_of_running() {
         ..DnebParams::default()
     };
     let e = dneb(&mut DoubleWell, &[-1.0, 0.0], &[1.0, 0.0], &NoSymmetry, &dp).unwrap_err();
-    assert!(bad("DnebParams.spring_constant")(&e));
+    assert!(bad("spring_constant")(&e));
 
     let vp = VerifyParams {
         max_push_off: -1.0,
@@ -239,7 +211,7 @@ fn entry_points_report_bad_settings_instead_of_running() {
     let mut stats = VerifyStats::default();
     let mut sys = System::new(DoubleWell, NoSymmetry);
     match verify_candidate(&mut sys, &[0.1, 0.0], None, &vp, &mut stats) {
-        Err(VerifyError::InvalidParameters(e)) => assert!(bad("VerifyParams.max_push_off")(&e)),
+        Err(VerifyError::InvalidParameters(e)) => assert!(bad("max_push_off")(&e)),
         other => panic!("{other:?}"),
     }
     assert_eq!(stats, VerifyStats::default(), "no candidate was examined");
@@ -254,7 +226,7 @@ fn entry_points_report_bad_settings_instead_of_running() {
     };
     match connect(&mut sys, &[-1.0, 0.0], &[1.0, 0.0], &cp) {
         Err(VerifyError::InvalidParameters(e)) => {
-            assert!(bad("ConnectParams.candidates_per_attempt")(&e))
+            assert!(bad("candidates_per_attempt")(&e))
         }
         other => panic!("{other:?}"),
     }

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use nnscape_optim::{BasinHoppingParams, LbfgsParams, MinimumParams, Stop};
-use nnscape_ts::{ConnectParams, SingleEndedParams, VerifyParams};
+use nnscape_optim::{BasinHoppingParams, Stop};
+use nnscape_ts::{ConnectParams, SingleEndedParams};
 
 use crate::error::LandscapeError;
 
@@ -114,35 +114,19 @@ impl ExploreParams {
             }
             Ok(())
         };
-        let bh = &self.basin_hopping;
-        // Innermost first, so that the error names the deepest struct holding the bad field
-        // (nnscape-optim's checks name fields relative to their own struct).
-        check_lbfgs("basin_hopping.quench", &bh.quench)?;
-        check_minimum("basin_hopping.verify", &bh.verify)?;
-        bh.validate()
+        // Each nested `validate` names the field by its path inside its own struct.
+        self.basin_hopping
+            .validate()
             .map_err(|e| LandscapeError::nested("basin_hopping", e))?;
         at_least_one("single_ended_modes", self.single_ended_modes)?;
-        check_verify("single_ended.verify", &self.single_ended.verify)?;
-        check_verify("connect.verify", &self.connect.verify)?;
+        self.single_ended
+            .validate()
+            .map_err(|e| LandscapeError::nested("single_ended", e))?;
+        self.connect
+            .validate()
+            .map_err(|e| LandscapeError::nested("connect", e))?;
         at_least_one("max_cycles", self.max_cycles)?;
         at_least_one("connect_partners", self.connect_partners)?;
         at_least_one("batch_size", self.batch_size)
     }
-}
-
-// nnscape-ts's settings have no `validate()` yet; their nnscape-optim parts are checked here.
-fn check_verify(path: &str, v: &VerifyParams) -> Result<(), LandscapeError> {
-    check_lbfgs(&format!("{path}.lbfgs"), &v.lbfgs)?;
-    check_minimum(&format!("{path}.minimum"), &v.minimum)
-}
-
-fn check_lbfgs(path: &str, p: &LbfgsParams) -> Result<(), LandscapeError> {
-    p.validate().map_err(|e| LandscapeError::nested(path, e))
-}
-
-fn check_minimum(path: &str, p: &MinimumParams) -> Result<(), LandscapeError> {
-    p.newton
-        .validate()
-        .map_err(|e| LandscapeError::nested(&format!("{path}.newton"), e))?;
-    p.validate().map_err(|e| LandscapeError::nested(path, e))
 }

@@ -290,7 +290,7 @@ where
         }
         if let Some(bad) = p.iter().find(|v| !v.is_finite()) {
             return Err(OptimError::InvalidParameter {
-                name: "initial_points",
+                name: "initial_points".into(),
                 value: *bad,
                 reason: "coordinates must be finite",
             });

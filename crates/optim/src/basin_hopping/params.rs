@@ -108,37 +108,37 @@ impl BasinHoppingParams {
             check_count("adaptive_step.interval", a.interval)?;
             if !(a.factor > 0.0 && a.factor < 1.0) {
                 return Err(OptimError::InvalidParameter {
-                    name: "adaptive_step.factor",
+                    name: "adaptive_step.factor".into(),
                     value: a.factor,
                     reason: "must lie strictly between 0 and 1",
                 });
             }
             if !(a.target_escape_ratio > 0.0 && a.target_escape_ratio < 1.0) {
                 return Err(OptimError::InvalidParameter {
-                    name: "adaptive_step.target_escape_ratio",
+                    name: "adaptive_step.target_escape_ratio".into(),
                     value: a.target_escape_ratio,
                     reason: "must lie strictly between 0 and 1",
                 });
             }
         }
-        self.quench.validate()?;
-        self.verify.validate()?;
+        self.quench.validate().map_err(|e| e.within("quench"))?;
+        self.verify.validate().map_err(|e| e.within("verify"))?;
         check_positive("initial_range", self.initial_range)?;
         check_count("chains", self.chains)?;
         match self.stop {
-            Stop::Steps(n) => check_count("steps", n)?,
+            Stop::Steps(n) => check_count("stop.steps", n)?,
             Stop::Saturation {
                 no_new_for,
                 max_steps,
             } => {
-                check_count("no_new_for", no_new_for)?;
-                check_count("max_steps", max_steps)?;
+                check_count("stop.no_new_for", no_new_for)?;
+                check_count("stop.max_steps", max_steps)?;
             }
         }
         check_count("round_steps", self.round_steps)?;
         if self.initial_points.len() > self.chains {
             return Err(OptimError::InvalidParameter {
-                name: "initial_points",
+                name: "initial_points".into(),
                 value: self.initial_points.len() as f64,
                 reason: "at most one starting point per chain",
             });

@@ -38,7 +38,7 @@ use anyhow::{ensure, Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget};
 use nnscape_analysis::classification::{classify_landscape, LandscapeClassification};
 use nnscape_analysis::dgraph::{DgraphParams, DisconnectivityGraph};
-use nnscape_analysis::embed::{embed_landscape, EmbedParams, EmbedRow};
+use nnscape_analysis::embed::{embed_landscape, EmbedRow};
 use nnscape_analysis::sensitivity::{
     landscape_sensitivity, LandscapeSensitivity, SensitivityParams,
 };
@@ -190,7 +190,6 @@ pub fn reproduce(opts: &ReproduceOptions) -> Result<Report> {
     let settings = AnalysisSettings {
         dgraph: DgraphParams::default(),
         sensitivity: SensitivityParams::default(),
-        embed: EmbedParams::default(),
     };
     let mut files: Vec<PathBuf> = Vec::new();
     let analyses = pool.install(|| {
@@ -279,7 +278,7 @@ fn analyse(
             }
             let small_db = LandscapeDb::open_existing(db_path(out, k))?;
             let big_db = LandscapeDb::open_existing(db_path(out, &big))?;
-            let rows = embed_landscape(&small_db, Some(&big_db), dataset, &settings.embed)?;
+            let rows = embed_landscape(&small_db, Some(&big_db), dataset)?;
             analyses.embedding.push((*k, rows));
         }
     }

@@ -9,7 +9,6 @@ mod finite;
 
 use anyhow::{Context, Result};
 use nnscape_analysis::dgraph::DgraphParams;
-use nnscape_analysis::embed::EmbedParams;
 use nnscape_analysis::sensitivity::SensitivityParams;
 use nnscape_landscape::{ExploreParams, LandscapeDb, Tolerances};
 use nnscape_model::Dataset;
@@ -26,7 +25,6 @@ use finite::Finite;
 pub(crate) struct AnalysisSettings {
     pub dgraph: DgraphParams,
     pub sensitivity: SensitivityParams,
-    pub embed: EmbedParams,
 }
 
 /// `value` as JSON, non-finite floats as strings; an error when serde cannot serialise it.
@@ -109,7 +107,6 @@ pub(crate) fn manifest_json(
             "tolerances_default": to_json(&Tolerances::default())?,
             "dgraph_params": to_json(&analyses.dgraph)?,
             "sensitivity_params": to_json(&analyses.sensitivity)?,
-            "embed_params": to_json(&analyses.embed)?,
         },
         "landscapes": landscapes,
         "timings": {

@@ -38,22 +38,6 @@ use nnscape_model::{embedding, rms, Dataset, Loss};
 
 use crate::{all_points, check_dataset, landscape_loss, AnalysisError, PointKind};
 
-/// Settings of the embedding analysis.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct EmbedParams {
-    /// Eigenvalues below -cutoff count in the Hessian index (PATHSAMPLE EVCUT, 1e-7, as the
-    /// landscape database uses).
-    pub eigenvalue_cutoff: f64,
-}
-
-impl Default for EmbedParams {
-    fn default() -> Self {
-        Self {
-            eigenvalue_cutoff: nnscape_model::DEFAULT_EIGENVALUE_CUTOFF,
-        }
-    }
-}
-
 /// The Hessian block of an all-zero extra hidden node (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZeroNodeBlock {
@@ -214,12 +198,13 @@ pub fn check_larger_landscape(
 }
 
 /// Embeds every stationary point of `small` (extra node appended last) and looks each up in
-/// `larger` when given.
+/// `larger` when given. Hessian indices in both networks use the zero-mode cut-off stored with
+/// `small` (its [`Tolerances`](nnscape_landscape::Tolerances)), the rule its points were
+/// classified by.
 pub fn embed_landscape(
     small: &LandscapeDb,
     larger: Option<&LandscapeDb>,
     dataset: &Dataset,
-    params: &EmbedParams,
 ) -> Result<Vec<EmbedRow>, AnalysisError> {
     let mut loss_small = landscape_loss(small, dataset)?;
     let big_net = small
@@ -230,8 +215,8 @@ pub fn embed_landscape(
         check_larger_landscape(small.identity(), larger.identity())?;
     }
     let mut loss_big = Loss::new(big_net, dataset.clone())?;
-    let cutoff = params.eigenvalue_cutoff;
-    let index = |ev: &[f64]| nnscape_model::hessian_index(ev, cutoff);
+    let tolerances = *small.tolerances();
+    let index = |ev: &[f64]| tolerances.index(ev);
     let mut rows = Vec::new();
     for p in all_points(small)? {
         let ev_small = loss_small
@@ -263,7 +248,7 @@ pub fn embed_landscape(
             rms_gradient_embedded: rms(&grad),
             index_small,
             index_large,
-            index_predicted: index_small + block.index_increase(cutoff),
+            index_predicted: index_small + block.index_increase(tolerances.eigenvalue_cutoff),
             found_in_larger,
         });
     }

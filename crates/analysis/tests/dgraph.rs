@@ -222,3 +222,43 @@ fn explored_landscape_has_one_leaf_per_minimum() {
         .count();
     assert_eq!(doc, n - g.above_emax.len());
 }
+
+#[test]
+fn dgraph_params_are_validated_before_drawing() {
+    use nnscape_analysis::dgraph::{DgraphParams, Levels};
+    let ok = DgraphParams::default();
+    assert!(ok.validate().is_ok());
+    for (p, name) in [
+        (
+            DgraphParams {
+                levels: Levels::Count(0),
+                ..ok
+            },
+            "levels",
+        ),
+        (
+            DgraphParams {
+                levels: Levels::Count(100_001),
+                ..ok
+            },
+            "levels",
+        ),
+        (
+            DgraphParams {
+                levels: Levels::Spacing(-0.1),
+                ..ok
+            },
+            "spacing",
+        ),
+        (
+            DgraphParams {
+                emax: Some(f64::NAN),
+                ..ok
+            },
+            "emax",
+        ),
+    ] {
+        let e = p.validate().unwrap_err().to_string();
+        assert!(e.starts_with(&format!("invalid setting {name} = ")), "{e}");
+    }
+}

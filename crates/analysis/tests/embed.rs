@@ -3,8 +3,7 @@
 mod common;
 
 use nnscape_analysis::embed::{
-    check_larger_landscape, embed_landscape, write_embed_csv, zero_node_block, EmbedParams,
-    LargerLandscape,
+    check_larger_landscape, embed_landscape, write_embed_csv, zero_node_block, LargerLandscape,
 };
 use nnscape_analysis::PointKind;
 use nnscape_landscape::{LandscapeIdentity, StationaryPoint};
@@ -32,13 +31,7 @@ fn embedded_points_stay_stationary_with_the_predicted_index() {
     let p_big = StationaryPoint::evaluate(&mut big_loss, &w_big, &Tolerances::default()).unwrap();
     let stored = (p_big.hessian_index == 0).then(|| larger.insert_minimum(&p_big).unwrap().0);
 
-    let rows = embed_landscape(
-        &small,
-        Some(&larger),
-        &Dataset::xor(),
-        &EmbedParams::default(),
-    )
-    .unwrap();
+    let rows = embed_landscape(&small, Some(&larger), &Dataset::xor()).unwrap();
     let n_points = small.count_minima().unwrap() + small.count_transition_states().unwrap();
     assert_eq!(rows.len(), n_points);
     assert!(rows.iter().any(|r| r.kind == PointKind::TransitionState));

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use nnscape_analysis::classification::classify_landscape;
 use nnscape_analysis::counts::{landscape_counts, write_counts_csv};
 use nnscape_analysis::dgraph::{DgraphParams, DisconnectivityGraph, Levels};
-use nnscape_analysis::embed::{embed_landscape, write_embed_csv, EmbedParams};
+use nnscape_analysis::embed::{embed_landscape, write_embed_csv};
 use nnscape_analysis::sensitivity::{landscape_sensitivity, SensitivityParams};
 use nnscape_landscape::LandscapeDb;
 use nnscape_model::Dataset;
@@ -104,9 +104,6 @@ pub struct EmbedArgs {
     /// CSV to write (kind,id,energy,rms_gradient_embedded,index_small,index_large,found_in_larger).
     #[arg(long, value_name = "FILE")]
     pub csv: PathBuf,
-    /// Eigenvalues below -cutoff count in the Hessian index (PATHSAMPLE EVCUT).
-    #[arg(long, default_value_t = EmbedParams::default().eigenvalue_cutoff)]
-    pub eigenvalue_cutoff: f64,
     /// Training data CSV of the databases (default: built-in XOR).
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
@@ -116,14 +113,8 @@ pub fn run_embed(args: &EmbedArgs) -> Result<()> {
     let small = open(&args.db)?;
     let larger = args.into.as_deref().map(open).transpose()?;
     let data = dataset(args.data.as_deref())?;
-    let rows = embed_landscape(
-        &small,
-        larger.as_ref(),
-        &data,
-        &EmbedParams {
-            eigenvalue_cutoff: args.eigenvalue_cutoff,
-        },
-    )?;
+    // Indices use the zero-mode cut-off stored in the database.
+    let rows = embed_landscape(&small, larger.as_ref(), &data)?;
     write_embed_csv(&rows, create(&args.csv)?)?;
     let worst_gradient = rows
         .iter()

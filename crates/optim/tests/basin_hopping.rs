@@ -82,7 +82,10 @@ fn same_minima_with_one_and_two_threads_fixed_steps() {
     );
     assert_eq!(one.stop_reason, BasinHoppingStopReason::Steps);
     assert_eq!(one.steps, 3 * 20);
-    assert_eq!(one.quenches, one.steps + 3 + (one.quenches - one.steps - 3));
+    // Every quench is a step or one chain's initial quench; a chain only quenches a second
+    // initial point after a failed one.
+    assert!(one.quenches >= one.steps + 3);
+    assert!(one.quenches - one.steps - 3 <= one.failed_quenches);
     // Every converged quench reaches the sink, repeats included.
     assert_eq!(sunk1.len(), one.quenches - one.failed_quenches);
     assert!(!one.minima.is_empty());
@@ -124,10 +127,9 @@ fn zero_weights_are_found_as_a_minimum() {
     let zero = &report.minima[0];
     assert!((zero.energy - LN_2).abs() < 1e-12, "{}", zero.energy);
     assert!(zero.x.iter().all(|v| v.abs() < 1e-9));
-    // p = 1/2 exactly would be a tie (0 correct); residues of 1e-12 in the output biases break
-    // the tie the same way for all four points, so 2 of them count as correct.
-    let zero_correct = n_correct(&loss, &zero.x);
-    assert!(zero_correct == 0 || zero_correct == 2, "{zero_correct}");
+    // p = 1/2 at every point: a tie, which counts as wrong. The polished point keeps residues of
+    // about 1e-12 in the output biases, far inside `TIE_TOLERANCE` (1e-9), so still 0 correct.
+    assert_eq!(n_correct(&loss, &zero.x), 0);
     assert_eq!(zero.index, 0);
     // Its Hessian: 2 lambda for every direction except the output-bias difference.
     assert!(zero.eigenvalues[0] > 0.19 && zero.eigenvalues[0] < 0.21);

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use nnscape_landscape::{energy_order, global_minimum};
 
-use super::{DgEdge, DgMinimum, DgraphParams, DisconnectivityGraph, Levels, MergeTree, Segment};
+use super::{
+    DgEdge, DgMinimum, DgraphParams, DisconnectivityGraph, Levels, MergeTree, Segment, MAX_LEVELS,
+};
 use crate::AnalysisError;
 
 /// A child of a level node: a level node one level down, or a minimum (by input index) whose
@@ -33,6 +35,7 @@ impl DisconnectivityGraph {
         n_data: usize,
         params: &DgraphParams,
     ) -> Result<Self, AnalysisError> {
+        params.validate()?;
         if minima.is_empty() {
             return Err(AnalysisError::NoMinima);
         }
@@ -236,11 +239,11 @@ fn make_levels(spec: Levels, e_gmin: f64, emax: f64) -> Result<Vec<f64>, Analysi
             (0..n).map(|i| emax - delta * i as f64).collect::<Vec<_>>()
         }
         Levels::Spacing(delta) => {
-            if !(delta.is_finite() && delta > 0.0) || range / delta > 1e5 {
+            if !(delta.is_finite() && delta > 0.0) || range / delta > MAX_LEVELS as f64 {
                 return Err(AnalysisError::InvalidSetting {
                     name: "spacing",
                     value: delta.to_string(),
-                    reason: "must be > 0 and give at most 1e5 levels",
+                    reason: "must be > 0 and give at most 100000 levels",
                 });
             }
             let mut v = vec![emax];

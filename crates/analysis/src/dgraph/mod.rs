@@ -88,16 +88,56 @@ pub enum Levels {
     Spacing(f64),
 }
 
-/// Settings of the drawing. Defaults as pele: 20 levels, Emax = highest transition state,
-/// global minimum centred.
+/// Settings of the drawing; each field's doc gives its default (pele's and disconnectionDPS's).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct DgraphParams {
+    /// The energy levels. Default [`Levels::Count`]`(20)` (pele's 20 levels).
     pub levels: Levels,
-    /// Top level; `None`: the highest transition state (or just above the highest minimum when
-    /// there are none).
+    /// Top level; `None` (the default): the highest transition state (or just above the
+    /// highest minimum when there are none), as pele's `Emax`.
     pub emax: Option<f64>,
-    /// Put the branch of the lowest minimum in the middle at every node (CENTREGMIN).
+    /// Put the branch of the lowest minimum in the middle at every node (disconnectionDPS
+    /// `CENTREGMIN`). Default `true`.
     pub centre_gmin: bool,
+}
+
+/// Most levels a drawing may have: far more than a readable graph needs, and a bound on the
+/// work and memory a typo (`--levels 1e9`) can ask for.
+pub const MAX_LEVELS: usize = 100_000;
+
+impl DgraphParams {
+    /// Checks the settings that do not depend on the landscape: a level count in
+    /// `1..=MAX_LEVELS`, a finite positive spacing, a finite `emax`. (Whether `emax` lies above
+    /// the global minimum, and how many levels a spacing gives, is checked when drawing.)
+    pub fn validate(&self) -> Result<(), AnalysisError> {
+        match self.levels {
+            Levels::Count(n) if !(1..=MAX_LEVELS).contains(&n) => {
+                return Err(AnalysisError::InvalidSetting {
+                    name: "levels",
+                    value: n.to_string(),
+                    reason: "must lie in 1..=100000",
+                })
+            }
+            Levels::Spacing(d) if !(d.is_finite() && d > 0.0) => {
+                return Err(AnalysisError::InvalidSetting {
+                    name: "spacing",
+                    value: d.to_string(),
+                    reason: "must be finite and > 0",
+                })
+            }
+            _ => {}
+        }
+        if let Some(e) = self.emax {
+            if !e.is_finite() {
+                return Err(AnalysisError::InvalidSetting {
+                    name: "emax",
+                    value: e.to_string(),
+                    reason: "must be finite",
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for DgraphParams {

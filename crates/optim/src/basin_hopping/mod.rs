@@ -48,6 +48,21 @@ pub struct DistinctMinimum {
     pub x: Vec<f64>,
 }
 
+impl From<DistinctMinimum> for Minimum {
+    /// The verified minimum, for the functions that take one (e.g. storing it in a landscape
+    /// database); push-off and evaluation counts are not kept by basin-hopping and are 0.
+    fn from(m: DistinctMinimum) -> Self {
+        Minimum {
+            x: m.x,
+            energy: m.energy,
+            rms_gradient: m.rms_gradient,
+            eigenvalues: m.eigenvalues,
+            escapes: 0,
+            function_evaluations: 0,
+        }
+    }
+}
+
 /// Why [`basin_hopping`] stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BasinHoppingStopReason {

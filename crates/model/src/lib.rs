@@ -30,6 +30,7 @@
 pub mod dataset;
 pub mod embedding;
 pub mod error;
+pub mod known;
 pub mod loss;
 pub mod network;
 pub mod spectrum;

@@ -1,4 +1,6 @@
-//! Training data: inputs and integer class labels.
+//! Training data: real input vectors with integer class labels `0..n_classes`, every class
+//! present. The built-in XOR set, a CSV loader (a header row, one column per input, then the
+//! label) and the permutations of the input features that map a data set onto itself.
 
 use std::path::{Path, PathBuf};
 

@@ -17,7 +17,9 @@ use crate::network::Network;
 /// when `flips[j]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SymmetryOp {
+    /// `permutation[j]`: the old node that becomes new node `j` (a permutation of 0..N_h).
     pub permutation: Vec<usize>,
+    /// `flips[j]`: whether new node `j` is negated (in-weights, bias and out-weights).
     pub flips: Vec<bool>,
 }
 

@@ -87,8 +87,10 @@ fn lbfgs_plus_polish_reaches_1e10_with_positive_definite_hessian() {
     }
 }
 
-/// Hidden nodes 0 and 1 identical (random), node 2 zero.
-fn symmetric_start(net: &Network) -> Vec<f64> {
+/// The N_h = 3 XOR loss and a start with hidden nodes 0 and 1 identical (random), node 2 zero.
+fn symmetric_start() -> (Network, Loss, Vec<f64>) {
+    let net = Network::xor(3, 1e-4).unwrap();
+    let loss = Loss::new(net, Dataset::xor()).unwrap();
     let mut rng = ChaCha20Rng::seed_from_u64(3);
     // w_h[j][0], w_h[j][1], w_o[0][j], w_o[1][j], b_h[j]
     let node: Vec<f64> = uniform(&mut rng, 5, 1.0);
@@ -102,7 +104,7 @@ fn symmetric_start(net: &Network) -> Vec<f64> {
     }
     x0[net.idx_b_out(0)] = 0.3;
     x0[net.idx_b_out(1)] = -0.2;
-    x0
+    (net, loss, x0)
 }
 
 /// N_h = 3 with hidden nodes 0 and 1 identical and node 2 zero: L-BFGS keeps that exactly (the
@@ -110,9 +112,7 @@ fn symmetric_start(net: &Network) -> Vec<f64> {
 /// converges onto a stationary point of the subspace, an effectively one-node network.
 #[test]
 fn symmetric_saddle_is_escaped() {
-    let net = Network::xor(3, 1e-4).unwrap();
-    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
-    let x0 = symmetric_start(&net);
+    let (net, mut loss, x0) = symmetric_start();
 
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let plain = lbfgs.minimize(&mut loss, &x0);
@@ -156,9 +156,7 @@ fn symmetric_saddle_is_escaped() {
 
 #[test]
 fn zero_escapes_reports_the_saddle_as_a_failure() {
-    let net = Network::xor(3, 1e-4).unwrap();
-    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
-    let x0 = symmetric_start(&net);
+    let (_, mut loss, x0) = symmetric_start();
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let params = MinimumParams {
         max_escapes: 0,

@@ -65,25 +65,21 @@ impl Loss {
     /// Pairs a network with a data set. Errors when the input width differs or the data has more
     /// classes than the network has outputs.
     pub fn new(net: Network, data: Dataset) -> Result<Self, ModelError> {
-        if data.n_in() != net.n_in() {
-            return Err(ModelError::DatasetMismatch {
+        let mismatch = |message| {
+            Err(ModelError::DatasetMismatch {
                 dataset: data.name().to_owned(),
-                message: format!(
-                    "it has {} inputs, the network N_in = {}",
-                    data.n_in(),
-                    net.n_in()
-                ),
-            });
+                message,
+            })
+        };
+        if data.n_in() != net.n_in() {
+            let (found, n_in) = (data.n_in(), net.n_in());
+            return mismatch(format!("it has {found} inputs, the network N_in = {n_in}"));
         }
         if data.n_classes() > net.n_out() {
-            return Err(ModelError::DatasetMismatch {
-                dataset: data.name().to_owned(),
-                message: format!(
-                    "it has {} classes, the network N_out = {}",
-                    data.n_classes(),
-                    net.n_out()
-                ),
-            });
+            let (found, n_out) = (data.n_classes(), net.n_out());
+            return mismatch(format!(
+                "it has {found} classes, the network N_out = {n_out}"
+            ));
         }
         let s = Scratch::new(&net);
         Ok(Self { net, data, s })

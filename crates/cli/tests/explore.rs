@@ -26,18 +26,7 @@ fn explore(db: &Path, threads: &str) -> String {
 /// Minimum and transition-state energies (bit patterns) with their links, in id order.
 fn contents(path: &Path) -> (Vec<u64>, Vec<(u64, i64, i64)>) {
     let db = LandscapeDb::open_existing(path).unwrap();
-    (
-        db.minima()
-            .unwrap()
-            .iter()
-            .map(|m| m.point.energy.to_bits())
-            .collect(),
-        db.transition_states()
-            .unwrap()
-            .iter()
-            .map(|t| (t.point.energy.to_bits(), t.min1, t.min2))
-            .collect(),
-    )
+    db.snapshot().unwrap().energies_and_links()
 }
 
 fn count_minima(path: &Path) -> usize {

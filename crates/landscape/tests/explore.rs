@@ -104,29 +104,6 @@ fn complete_small_map() {
     }
 }
 
-/// Minima (energy and parameter bit patterns) and transition states (energy bits, links).
-type Contents = (Vec<(u64, Vec<u64>)>, Vec<(u64, i64, i64)>);
-
-fn contents(db: &LandscapeDb) -> Contents {
-    (
-        db.minima()
-            .unwrap()
-            .iter()
-            .map(|m| {
-                (
-                    m.point.energy.to_bits(),
-                    m.point.params.iter().map(|v| v.to_bits()).collect(),
-                )
-            })
-            .collect(),
-        db.transition_states()
-            .unwrap()
-            .iter()
-            .map(|t| (t.point.energy.to_bits(), t.min1, t.min2))
-            .collect(),
-    )
-}
-
 #[test]
 fn same_database_for_one_and_two_threads() {
     let dir = tempfile::tempdir().unwrap();
@@ -136,12 +113,12 @@ fn same_database_for_one_and_two_threads() {
     let ra = run(&a, &loss, 1);
     let rb = run(&b, &loss, 2);
     assert_eq!(ra.summary, rb.summary);
-    assert_eq!(contents(&a), contents(&b));
+    assert_eq!(a.snapshot().unwrap(), b.snapshot().unwrap());
     // Rerunning a saturated database does nothing.
     let again = run(&a, &loss, 2);
     assert_eq!(again.stop, ExploreStopReason::Saturated);
     assert_eq!(again.searches, 0);
-    assert_eq!(contents(&a), contents(&b));
+    assert_eq!(a.snapshot().unwrap(), b.snapshot().unwrap());
 }
 
 #[test]
@@ -167,7 +144,7 @@ fn search_budget_stops_and_a_rerun_resumes() {
     assert!(db.count_minima().unwrap() > 0);
     let resumed = run_with(&db, &loss, 2, &params);
     assert_eq!(resumed.stop, full_report.stop);
-    assert_eq!(contents(&db), contents(&full));
+    assert_eq!(db.snapshot().unwrap(), full.snapshot().unwrap());
 }
 
 #[test]
@@ -213,7 +190,7 @@ fn pathsample_round_trip() {
     let copy = new_db(&dir, "copy.sqlite", &loss);
     let (im, it) = pathsample::import(&copy, &mut loss, &out).unwrap();
     assert_eq!((im, it), (nm, nt));
-    assert_eq!(contents(&copy), contents(&db));
+    assert_eq!(copy.snapshot().unwrap(), db.snapshot().unwrap());
     // Importing again adds nothing (deduplicated).
     assert_eq!(pathsample::import(&copy, &mut loss, &out).unwrap(), (0, 0));
 

@@ -1,4 +1,6 @@
-//! Training data: inputs and integer class labels.
+//! Training data: real input vectors with integer class labels `0..n_classes`, every class
+//! present. The built-in XOR set, a CSV loader (a header row, one column per input, then the
+//! label) and the permutations of the input features that map a data set onto itself.
 
 use std::path::{Path, PathBuf};
 
@@ -51,14 +53,7 @@ impl Dataset {
                 value: inputs[i].to_string(),
             });
         }
-        let n_classes = check_classes(&labels, &path)?;
-        Ok(Self {
-            name: name.into(),
-            n_in,
-            n_classes,
-            inputs,
-            labels,
-        })
+        Self::with_checked_classes(name.into(), n_in, inputs, labels, &path)
     }
 
     /// The XOR problem of Mehta et al. (2018): (0,0)->0, (0,1)->1, (1,0)->1, (1,1)->0.
@@ -106,10 +101,7 @@ impl Dataset {
         };
         let header: Vec<String> = rdr
             .headers()
-            .map_err(|e| match e.kind() {
-                csv::ErrorKind::Io(_) => csv_err(e, &path),
-                _ => csv_err(e, &path),
-            })?
+            .map_err(|e| csv_err(e, &path))?
             .iter()
             .map(str::to_owned)
             .collect();
@@ -164,9 +156,21 @@ impl Dataset {
         if labels.is_empty() {
             return Err(DataError::Empty { path });
         }
-        let n_classes = check_classes(&labels, &path)?;
+        Self::with_checked_classes(name.into(), n_in, inputs, labels, &path)
+    }
+
+    /// The data set from inputs and labels already checked for size, finiteness and emptiness,
+    /// after the class check both constructors end with ([`check_classes`]).
+    fn with_checked_classes(
+        name: String,
+        n_in: usize,
+        inputs: Vec<f64>,
+        labels: Vec<usize>,
+        path: &Path,
+    ) -> Result<Self, DataError> {
+        let n_classes = check_classes(&labels, path)?;
         Ok(Self {
-            name: name.into(),
+            name,
             n_in,
             n_classes,
             inputs,
@@ -294,6 +298,7 @@ fn parse_label(field: &str) -> Option<usize> {
     (v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 1e9).then_some(v as usize)
 }
 
+/// The number of classes, max label + 1, when at least two are present and none is skipped.
 fn check_classes(labels: &[usize], path: &Path) -> Result<usize, DataError> {
     let n_classes = labels.iter().max().map_or(0, |m| m + 1);
     let mut seen = vec![false; n_classes];

@@ -7,8 +7,11 @@
 //! N_h + 1 network when the extra node is all zero (its Hessian index may change; see the
 //! analysis crate).
 
+use std::cmp::Ordering;
+
 use crate::error::ModelError;
 use crate::network::Network;
+use crate::symmetry::node_indices;
 
 /// Maps a parameter vector of `net` to the network with one more hidden node, inserting an
 /// all-zero node at `position` (0..=N_h).
@@ -22,32 +25,14 @@ pub fn embed(net: &Network, w: &[f64], position: usize) -> Result<(Network, Vec<
         });
     }
     let big = net.with_hidden(nh + 1)?;
-    let mut out = vec![0.0; big.n_params()];
-    let new_index = |j: usize| if j < position { j } else { j + 1 };
-    for j in 0..nh {
-        let jn = new_index(j);
-        for k in 0..net.n_in() {
-            out[big.idx_w_hidden(jn, k)] = w[net.idx_w_hidden(j, k)];
-        }
-        for i in 0..net.n_out() {
-            out[big.idx_w_out(i, jn)] = w[net.idx_w_out(i, j)];
-        }
-        out[big.idx_b_hidden(jn)] = w[net.idx_b_hidden(j)];
-    }
-    for i in 0..net.n_out() {
-        out[big.idx_b_out(i)] = w[net.idx_b_out(i)];
-    }
+    let out = move_nodes(net, w, &big, |j| Some(if j < position { j } else { j + 1 }));
     Ok((big, out))
 }
 
 /// Hidden nodes whose in-weights, bias and out-weights are all within `tol` of zero.
 pub fn zero_nodes(net: &Network, w: &[f64], tol: f64) -> Vec<usize> {
     (0..net.n_hidden())
-        .filter(|&j| {
-            (0..net.n_in()).all(|k| w[net.idx_w_hidden(j, k)].abs() <= tol)
-                && (0..net.n_out()).all(|i| w[net.idx_w_out(i, j)].abs() <= tol)
-                && w[net.idx_b_hidden(j)].abs() <= tol
-        })
+        .filter(|&j| node_indices(net, j).all(|m| w[m].abs() <= tol))
         .collect()
 }
 
@@ -80,19 +65,33 @@ pub fn remove_node(
         });
     }
     let small = net.with_hidden(nh - 1)?;
-    let mut out = vec![0.0; small.n_params()];
-    for j in (0..nh).filter(|&j| j != position) {
-        let js = if j < position { j } else { j - 1 };
-        for k in 0..net.n_in() {
-            out[small.idx_w_hidden(js, k)] = w[net.idx_w_hidden(j, k)];
-        }
-        for i in 0..net.n_out() {
-            out[small.idx_w_out(i, js)] = w[net.idx_w_out(i, j)];
-        }
-        out[small.idx_b_hidden(js)] = w[net.idx_b_hidden(j)];
-    }
-    for i in 0..net.n_out() {
-        out[small.idx_b_out(i)] = w[net.idx_b_out(i)];
-    }
+    let out = move_nodes(net, w, &small, |j| match j.cmp(&position) {
+        Ordering::Less => Some(j),
+        Ordering::Equal => None,
+        Ordering::Greater => Some(j - 1),
+    });
     Ok((small, out))
+}
+
+/// The parameter vector of `to` (same N_in and N_out as `from`, any N_h) holding `w`'s hidden
+/// node j as node `new_index(j)` (dropped when `None`) and `w`'s output biases; every other
+/// entry is zero. The one node copy behind [`embed`] and [`remove_node`].
+fn move_nodes(
+    from: &Network,
+    w: &[f64],
+    to: &Network,
+    new_index: impl Fn(usize) -> Option<usize>,
+) -> Vec<f64> {
+    let mut out = vec![0.0; to.n_params()];
+    for j in 0..from.n_hidden() {
+        if let Some(jn) = new_index(j) {
+            for (dst, src) in node_indices(to, jn).zip(node_indices(from, j)) {
+                out[dst] = w[src];
+            }
+        }
+    }
+    for i in 0..from.n_out() {
+        out[to.idx_b_out(i)] = w[from.idx_b_out(i)];
+    }
+    out
 }

@@ -6,7 +6,8 @@
 //! XOR and a CSV loader), the network specification and its parameter layout, the loss with
 //! analytic (autodiff-free, allocation-free) gradient, Hessian and Hessian-vector product,
 //! per-point predictions, the hidden-node symmetries (permutation and sign flips, canonical form,
-//! exact symmetry-aware distance) and the embedding of an N_h network into N_h + 1.
+//! exact symmetry-aware distance), the embedding of an N_h network into N_h + 1, and points of
+//! the XOR landscape known in closed form ([`known`]).
 //! This is the bottom layer: it depends on no other nnscape crate, only on nalgebra, csv, serde
 //! and thiserror.
 //!
@@ -24,12 +25,14 @@
 //! assert_eq!(hessian.nrows(), 12);
 //! ```
 
+#![warn(missing_docs)]
 // Index loops mirror the formulas (w_h[j][k], w_o[i][j]) and are kept deliberately.
 #![allow(clippy::needless_range_loop)]
 
 pub mod dataset;
 pub mod embedding;
 pub mod error;
+pub mod known;
 pub mod loss;
 pub mod network;
 pub mod spectrum;

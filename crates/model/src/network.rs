@@ -1,4 +1,6 @@
-//! The network specification and the MLPVB3 parameter layout.
+//! The network specification and the MLPVB3 parameter layout: `w_h` (N_h x N_in), `w_o`
+//! (N_out x N_h), `b_h` (N_h), `b_o` (N_out) in that order, P = N_h (N_in + N_out + 1) + N_out
+//! parameters, with the index and slice of every block.
 
 use std::ops::Range;
 
@@ -118,18 +120,23 @@ impl Network {
         }
     }
 
+    /// Inputs per data point, N_in.
     pub fn n_in(&self) -> usize {
         self.n_in
     }
+    /// Hidden tanh nodes, N_h.
     pub fn n_hidden(&self) -> usize {
         self.n_hidden
     }
+    /// Softmax outputs (classes), N_out.
     pub fn n_out(&self) -> usize {
         self.n_out
     }
+    /// The L2 coefficient lambda (the term is lambda sum W^2).
     pub fn lambda(&self) -> f64 {
         self.lambda
     }
+    /// Whether the biases are in the L2 term (see [`Network::with_bias_regularisation`]).
     pub fn regularises_biases(&self) -> bool {
         self.regularise_biases
     }

@@ -17,7 +17,9 @@ use crate::network::Network;
 /// when `flips[j]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SymmetryOp {
+    /// `permutation[j]`: the old node that becomes new node `j` (a permutation of 0..N_h).
     pub permutation: Vec<usize>,
+    /// `flips[j]`: whether new node `j` is negated (in-weights, bias and out-weights).
     pub flips: Vec<bool>,
 }
 
@@ -51,7 +53,7 @@ pub fn group_order(net: &Network) -> f64 {
 }
 
 /// The parameters that belong to hidden node j, in a fixed order: in-weights, bias, out-weights.
-fn node_indices(net: &Network, j: usize) -> impl Iterator<Item = usize> + '_ {
+pub(crate) fn node_indices(net: &Network, j: usize) -> impl Iterator<Item = usize> + '_ {
     (0..net.n_in())
         .map(move |k| net.idx_w_hidden(j, k))
         .chain(std::iter::once(net.idx_b_hidden(j)))

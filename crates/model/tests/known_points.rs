@@ -3,7 +3,7 @@
 
 mod common;
 
-use nnscape_model::{Dataset, Loss, Network};
+use nnscape_model::{known, Dataset, Loss, Network};
 
 /// Hessian at W = 0 on XOR, by hand.
 ///
@@ -76,26 +76,11 @@ fn zero_weights_on_xor() {
     }
 }
 
-/// Hand-set weights that solve XOR: h1 = tanh(10(x1 + x2) - 5) (OR), h2 = tanh(10(x1 + x2) - 15)
-/// (AND); class 1 when OR and not AND.
+/// The hand-set XOR solution with margin 4 (OR and AND nodes; `nnscape_model::known`).
 #[test]
 fn hand_set_xor_solution_classifies_all_points() {
     let net = Network::xor(2, 0.0).unwrap();
-    let mut w = vec![0.0; net.n_params()];
-    for k in 0..2 {
-        w[net.idx_w_hidden(0, k)] = 10.0;
-        w[net.idx_w_hidden(1, k)] = 10.0;
-    }
-    w[net.idx_b_hidden(0)] = -5.0;
-    w[net.idx_b_hidden(1)] = -15.0;
-    // y_1 - y_0 = 4 h1 - 4 h2 - 4: (0,0): -4+4-4 = -4 -> class 0; (0,1): 4+4-4 = 4 -> class 1;
-    // (1,1): 4-4-4 = -4 -> class 0.
-    w[net.idx_w_out(1, 0)] = 2.0;
-    w[net.idx_w_out(0, 0)] = -2.0;
-    w[net.idx_w_out(1, 1)] = -2.0;
-    w[net.idx_w_out(0, 1)] = 2.0;
-    w[net.idx_b_out(1)] = -2.0;
-    w[net.idx_b_out(0)] = 2.0;
+    let w = known::xor_solution(4.0);
     let mut loss = Loss::new(net, Dataset::xor()).unwrap();
     let preds = loss.predict(&w);
     assert_eq!(

@@ -4,7 +4,7 @@
 use nnscape_model::{Dataset, Loss, Network};
 use nnscape_optim::Tolerances;
 use nnscape_optim::{
-    newton_polish, polish_minimum, verified_minimum, Lbfgs, LbfgsParams, MinimumParams,
+    newton_polish, polish_minimum, verified_minimum, Lbfgs, LbfgsParams, Minimum, MinimumParams,
     NewtonParams,
 };
 use rand::{Rng, SeedableRng};
@@ -21,6 +21,20 @@ fn lowest_eigenvalue(loss: &mut Loss, x: &[f64]) -> f64 {
         .iter()
         .copied()
         .fold(f64::INFINITY, f64::min)
+}
+
+/// The verified step with default settings; it must succeed, polished to RMS gradient 1e-10.
+fn verified_with_defaults(loss: &mut Loss, x0: &[f64], lbfgs: &mut Lbfgs) -> Minimum {
+    let m = verified_minimum(
+        loss,
+        x0,
+        lbfgs,
+        &MinimumParams::default(),
+        &Tolerances::default(),
+    )
+    .unwrap();
+    assert!(m.rms_gradient <= 1e-10, "rms {}", m.rms_gradient);
+    m
 }
 
 fn uniform(rng: &mut ChaCha20Rng, n: usize, range: f64) -> Vec<f64> {
@@ -54,15 +68,7 @@ fn lbfgs_plus_polish_reaches_1e10_with_positive_definite_hessian() {
                 polished.rms_gradient
             );
             // The verified step from the same start: always a true minimum.
-            let m = verified_minimum(
-                &mut loss,
-                &x0,
-                &mut lbfgs,
-                &MinimumParams::default(),
-                &Tolerances::default(),
-            )
-            .unwrap();
-            assert!(m.rms_gradient <= 1e-10);
+            let m = verified_with_defaults(&mut loss, &x0, &mut lbfgs);
             assert!(
                 m.eigenvalues[0] > 0.0,
                 "N_h = {n_hidden}: {:?}",
@@ -81,8 +87,10 @@ fn lbfgs_plus_polish_reaches_1e10_with_positive_definite_hessian() {
     }
 }
 
-/// Hidden nodes 0 and 1 identical (random), node 2 zero.
-fn symmetric_start(net: &Network) -> Vec<f64> {
+/// The N_h = 3 XOR loss and a start with hidden nodes 0 and 1 identical (random), node 2 zero.
+fn symmetric_start() -> (Network, Loss, Vec<f64>) {
+    let net = Network::xor(3, 1e-4).unwrap();
+    let loss = Loss::new(net, Dataset::xor()).unwrap();
     let mut rng = ChaCha20Rng::seed_from_u64(3);
     // w_h[j][0], w_h[j][1], w_o[0][j], w_o[1][j], b_h[j]
     let node: Vec<f64> = uniform(&mut rng, 5, 1.0);
@@ -96,7 +104,7 @@ fn symmetric_start(net: &Network) -> Vec<f64> {
     }
     x0[net.idx_b_out(0)] = 0.3;
     x0[net.idx_b_out(1)] = -0.2;
-    x0
+    (net, loss, x0)
 }
 
 /// N_h = 3 with hidden nodes 0 and 1 identical and node 2 zero: L-BFGS keeps that exactly (the
@@ -104,9 +112,7 @@ fn symmetric_start(net: &Network) -> Vec<f64> {
 /// converges onto a stationary point of the subspace, an effectively one-node network.
 #[test]
 fn symmetric_saddle_is_escaped() {
-    let net = Network::xor(3, 1e-4).unwrap();
-    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
-    let x0 = symmetric_start(&net);
+    let (net, mut loss, x0) = symmetric_start();
 
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let plain = lbfgs.minimise(&mut loss, &x0);
@@ -129,18 +135,10 @@ fn symmetric_saddle_is_escaped() {
         "the subspace point should be a saddle, lowest eigenvalue {lowest_plain}"
     );
 
-    let m = verified_minimum(
-        &mut loss,
-        &x0,
-        &mut lbfgs,
-        &MinimumParams::default(),
-        &Tolerances::default(),
-    )
-    .unwrap();
+    let m = verified_with_defaults(&mut loss, &x0, &mut lbfgs);
     assert!(m.escapes >= 1);
     assert!(m.eigenvalues[0] > -1e-7, "{:?}", m.eigenvalues);
     assert!(lowest_eigenvalue(&mut loss, &m.x) > -1e-7);
-    assert!(m.rms_gradient <= 1e-10);
     assert!(
         m.energy < saddle.energy - 1e-6,
         "{} vs {}",
@@ -158,9 +156,7 @@ fn symmetric_saddle_is_escaped() {
 
 #[test]
 fn zero_escapes_reports_the_saddle_as_a_failure() {
-    let net = Network::xor(3, 1e-4).unwrap();
-    let mut loss = Loss::new(net, Dataset::xor()).unwrap();
-    let x0 = symmetric_start(&net);
+    let (_, mut loss, x0) = symmetric_start();
     let mut lbfgs = Lbfgs::new(LbfgsParams::default()).unwrap();
     let params = MinimumParams {
         max_escapes: 0,

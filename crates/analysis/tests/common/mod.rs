@@ -97,22 +97,7 @@ pub fn shared_h2() -> LandscapeDb {
     LandscapeDb::open_existing(path).unwrap()
 }
 
-/// Weights (N_h = 2) that solve XOR with a wide margin: h1 ~ [x1 + x2 >= 1], h2 ~ [x1 + x2 = 2],
-/// y1 - y0 = 5 (h1 - h2) - 5.
+/// Weights (N_h = 2) that solve XOR with a wide margin: y_c - y_other ~ 5 at every point.
 pub fn xor_solution() -> Vec<f64> {
-    let net = Network::xor(2, LAMBDA).unwrap();
-    let mut w = vec![0.0; net.n_params()];
-    for k in 0..2 {
-        w[net.idx_w_hidden(0, k)] = 10.0;
-        w[net.idx_w_hidden(1, k)] = 10.0;
-    }
-    w[net.idx_b_hidden(0)] = -5.0;
-    w[net.idx_b_hidden(1)] = -15.0;
-    w[net.idx_w_out(1, 0)] = 2.5;
-    w[net.idx_w_out(1, 1)] = -2.5;
-    w[net.idx_w_out(0, 0)] = -2.5;
-    w[net.idx_w_out(0, 1)] = 2.5;
-    w[net.idx_b_out(1)] = -2.5;
-    w[net.idx_b_out(0)] = 2.5;
-    w
+    nnscape_model::known::xor_solution(5.0)
 }

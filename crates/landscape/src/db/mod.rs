@@ -6,7 +6,8 @@
 //! - `points`: storing minima and transition states deduplicated up to symmetry, and reading
 //!   them back;
 //! - `results`: storing the verified results of nnscape-ts searches in one call;
-//! - `log`: the search log and the exploration cycles.
+//! - `log`: the search log and the exploration cycles;
+//! - `snapshot`: the stored points as exact bit patterns, for comparing two databases.
 //!
 //! Every accepted point is committed in its own transaction in WAL mode, so killing a run loses
 //! at most the searches in flight. A file is never silently reused for another landscape or
@@ -17,6 +18,7 @@ mod identity;
 mod log;
 mod points;
 mod results;
+mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -31,6 +33,7 @@ use identity::{check_identity, SCHEMA};
 pub use identity::{LandscapeIdentity, SCHEMA_VERSION};
 pub use log::{CycleRecord, SearchMethod};
 pub use results::StoredPath;
+pub use snapshot::DbSnapshot;
 
 pub(crate) use points::f64s_from_bytes;
 

@@ -74,7 +74,8 @@ pub mod pathsample;
 pub mod point;
 
 pub use db::{
-    CycleRecord, LandscapeDb, LandscapeIdentity, SearchMethod, StoredPath, SCHEMA_VERSION,
+    CycleRecord, DbSnapshot, LandscapeDb, LandscapeIdentity, SearchMethod, StoredPath,
+    SCHEMA_VERSION,
 };
 pub use error::LandscapeError;
 pub use explore::{

@@ -8,7 +8,7 @@
 //! per-point predictions, the hidden-node symmetries (permutation and sign flips, canonical form,
 //! exact symmetry-aware distance), the embedding of an N_h network into N_h + 1, and points of
 //! the XOR landscape known in closed form ([`known`]).
-//! This is the bottom layer: it depends on no other nnscape crate, only on nalgebra, csv, serde
+//! This is the bottom layer: it depends on no other nnscape crate, only on nalgebra, csv
 //! and thiserror.
 //!
 //! ```

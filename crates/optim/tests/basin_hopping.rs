@@ -13,7 +13,7 @@ use nnscape_optim::{
 use nnscape_optim::{NetworkAlignment, NetworkSystem, System, Tolerances};
 
 fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
-    Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
+    Loss::xor(n_hidden, lambda).unwrap()
 }
 
 fn sys(loss: &Loss) -> NetworkSystem {

@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
-    Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
+    Loss::xor(n_hidden, lambda).unwrap()
 }
 
 fn lowest_eigenvalue(loss: &mut Loss, x: &[f64]) -> f64 {

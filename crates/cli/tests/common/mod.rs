@@ -5,7 +5,7 @@
 
 use std::process::{Command, Output};
 
-use nnscape_model::{Dataset, Loss, Network};
+use nnscape_model::Loss;
 
 /// The binary under test.
 pub fn nnscape() -> Command {
@@ -65,5 +65,5 @@ pub fn pseudo_random(n: usize, seed: u64, scale: f64) -> Vec<f64> {
 
 /// The XOR loss with `n_hidden` hidden nodes at `lambda`.
 pub fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
-    Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
+    Loss::xor(n_hidden, lambda).unwrap()
 }

@@ -3,12 +3,12 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use nnscape_landscape::{LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances};
-use nnscape_model::{Dataset, Loss, Network};
+use nnscape_model::Loss;
 use nnscape_optim::{polish_minimum, Lbfgs, LbfgsParams, NewtonParams};
 
 /// The XOR loss of a network with `n_hidden` hidden nodes.
 pub fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
-    Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
+    Loss::xor(n_hidden, lambda).unwrap()
 }
 
 /// A new database `name` in `dir` for `loss`'s landscape, default tolerances.

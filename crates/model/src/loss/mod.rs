@@ -62,6 +62,17 @@ pub struct Loss {
 }
 
 impl Loss {
+    /// The loss of the XOR network with `n_hidden` hidden nodes and L2 coefficient `lambda` on
+    /// the four XOR points: the landscape of the paper.
+    ///
+    /// ```
+    /// let loss = nnscape_model::Loss::xor(2, 1e-3).unwrap();
+    /// assert_eq!(loss.n_params(), 12);
+    /// ```
+    pub fn xor(n_hidden: usize, lambda: f64) -> Result<Self, ModelError> {
+        Self::new(Network::xor(n_hidden, lambda)?, Dataset::xor())
+    }
+
     /// Pairs a network with a data set. Errors when the input width differs or the data has more
     /// classes than the network has outputs.
     pub fn new(net: Network, data: Dataset) -> Result<Self, ModelError> {

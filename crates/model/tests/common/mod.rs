@@ -50,5 +50,5 @@ pub fn loss_and_params() -> impl Strategy<Value = (Loss, Vec<f64>)> {
 }
 
 pub fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
-    Loss::new(Network::xor(n_hidden, lambda).unwrap(), Dataset::xor()).unwrap()
+    Loss::xor(n_hidden, lambda).unwrap()
 }

@@ -63,6 +63,7 @@ mod minimum;
 mod network;
 mod newton;
 mod objective;
+mod scaled;
 mod system;
 
 pub use basin_hopping::{
@@ -80,6 +81,7 @@ pub use minimum::{push_off, verified_minimum, Minimum, MinimumFailure, MinimumPa
 pub use network::{NetworkAlignment, NetworkSystem};
 pub use newton::{newton_polish, polish_minimum, NewtonParams};
 pub use objective::{HessianObjective, Objective};
+pub use scaled::{LocalScale, Scaled};
 pub use system::{euclidean, Alignment, NoSymmetry, System, Tolerances};
 
 /// The linear-algebra crate of the [`HessianObjective`] signature, re-exported so that users

@@ -53,6 +53,7 @@ pub mod dneb;
 pub mod eigen;
 mod graph;
 pub mod hef;
+pub mod near;
 pub mod single_ended;
 pub mod verify;
 
@@ -65,6 +66,7 @@ pub use eigen::{
     DEFAULT_EIGENVALUE_CUTOFF,
 };
 pub use hef::{find_transition_state, HefParams, TransitionState, TsFailure};
+pub use near::{saddles_near, NearSearchParams, NearSearchResult};
 pub use nnscape_optim::{euclidean, Alignment, NetworkAlignment, NoSymmetry, System, Tolerances};
 pub use single_ended::{
     single_ended, single_ended_all, single_ended_paths, SingleEndedParams, SingleEndedResult,

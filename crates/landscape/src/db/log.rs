@@ -16,6 +16,8 @@ pub enum SearchMethod {
     SingleEnded,
     /// A double-ended connection attempt between two minima.
     Connect,
+    /// The scale-aware search for the transition states next to `W = 0` (once per landscape).
+    NearOrigin,
 }
 
 impl SearchMethod {
@@ -25,6 +27,7 @@ impl SearchMethod {
             Self::BasinHopping => "basin-hopping",
             Self::SingleEnded => "single-ended",
             Self::Connect => "connect",
+            Self::NearOrigin => "near-origin",
         }
     }
 }

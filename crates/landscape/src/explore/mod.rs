@@ -69,6 +69,7 @@ pub fn explore(
             continue;
         }
         ex.basin_hopping(cycle, &mut report)?;
+        ex.near_origin(cycle, &mut report)?;
         if let Some(s) = ex.run_batches(&SingleEnded(params), cycle, &mut report)? {
             stop = s;
             break;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use nnscape_optim::{BasinHoppingParams, Stop};
-use nnscape_ts::{ConnectParams, SingleEndedParams};
+use nnscape_ts::{ConnectParams, NearSearchParams, SingleEndedParams};
 
 use crate::error::LandscapeError;
 
@@ -25,6 +25,15 @@ pub struct ExploreParams {
     ///   saturation, a chain stops when 400 consecutive quenches found nothing new, after at most
     ///   2,000 steps in one cycle.
     pub basin_hopping: BasinHoppingParams,
+    /// The scale-aware search for the transition states next to `W = 0`, run once per
+    /// landscape after the first basin-hopping phase, when `W = 0` is a stationary point (lambda
+    /// > 0 and classes balanced, as for XOR). There the data term is quartic, the saddles sit at
+    /// `|W|` of order `sqrt(lambda)` and `ln 2 + O(lambda^2)`, below every absolute tolerance of
+    /// the ordinary searches, so it searches in coordinates scaled by `sqrt(lambda)` and energies
+    /// in units of `lambda^2` ([`nnscape_ts::saddles_near`]); its seed is overridden by `seed`.
+    ///
+    /// Default: [`NearSearchParams::default`].
+    pub near_origin: NearSearchParams,
     /// Number k of lowest Hessian modes followed (both ways) from each minimum.
     ///
     /// Default 3: six searches per minimum (pele's single-ended default follows the lowest
@@ -76,6 +85,7 @@ impl Default for ExploreParams {
                 ..BasinHoppingParams::default()
             },
             single_ended_modes: 3,
+            near_origin: NearSearchParams::default(),
             single_ended: SingleEndedParams::default(),
             connect: ConnectParams {
                 max_attempts: 10,
@@ -119,6 +129,9 @@ impl ExploreParams {
             .validate()
             .map_err(|e| LandscapeError::nested("basin_hopping", e))?;
         at_least_one("single_ended_modes", self.single_ended_modes)?;
+        self.near_origin
+            .validate()
+            .map_err(|e| LandscapeError::nested("near_origin", e))?;
         self.single_ended
             .validate()
             .map_err(|e| LandscapeError::nested("single_ended", e))?;

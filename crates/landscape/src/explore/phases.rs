@@ -2,8 +2,11 @@
 //! transition-state searches from every minimum not yet searched, and double-ended connections
 //! of the minima not yet joined to the global minimum.
 
-use nnscape_optim::{basin_hopping_with, NetworkSystem};
-use nnscape_ts::{connect, single_ended_paths, ConnectResult, SingleEndedResult, VerifyError};
+use nnscape_model::vector::rms;
+use nnscape_optim::{basin_hopping_with, LocalScale, NetworkSystem};
+use nnscape_ts::{
+    connect, saddles_near, single_ended_paths, ConnectResult, SingleEndedResult, VerifyError,
+};
 
 use super::explorer::{BatchSearch, Explorer};
 use super::params::ExploreParams;
@@ -12,7 +15,70 @@ use crate::db::SearchMethod;
 use crate::error::LandscapeError;
 use crate::point::MinimumRecord;
 
+/// `W = 0` counts as a stationary point when its RMS gradient is below this: exactly zero for
+/// balanced classes (XOR), of order 1e-2 or more otherwise.
+const ORIGIN_STATIONARY_RMS: f64 = 1e-12;
+
 impl Explorer<'_> {
+    /// The transition states next to `W = 0` (see [`ExploreParams::near_origin`]), once per
+    /// landscape: skipped without regularisation (no scale) or when `W = 0` is not stationary.
+    pub(super) fn near_origin(
+        &mut self,
+        cycle: i64,
+        report: &mut impl FnMut(&ExploreProgress),
+    ) -> Result<(), LandscapeError> {
+        if self
+            .db
+            .searches_done(SearchMethod::NearOrigin, None, None)?
+            > 0
+        {
+            return Ok(());
+        }
+        let scale = LocalScale::network_origin(&mut self.system.potential);
+        let mut g = vec![0.0; scale.centre.len()];
+        self.system.potential.energy_gradient(&scale.centre, &mut g);
+        let outcome = if !scale.is_valid() {
+            "skipped: lambda = 0 has no scale near W = 0".to_owned()
+        } else if rms(&g) > ORIGIN_STATIONARY_RMS {
+            "skipped: W = 0 is not a stationary point".to_owned()
+        } else {
+            let params = nnscape_ts::NearSearchParams {
+                seed: self.params.seed,
+                ..self.params.near_origin.clone()
+            };
+            let mut system = self.system.clone();
+            let found = saddles_near(&mut system, &scale, &params).map_err(|e| {
+                LandscapeError::InvalidSetting {
+                    name: "near_origin",
+                    value: e.to_string(),
+                    reason: "the search near W = 0 was refused",
+                }
+            })?;
+            let mut stored = 0;
+            for path in &found.paths {
+                if self
+                    .db
+                    .insert_path(&mut self.system.potential, path)?
+                    .is_some()
+                {
+                    stored += 1;
+                }
+            }
+            format!(
+                "{} roots, {} of index 1, {} verified, {} stored, {} failed",
+                found.converged,
+                found.index_one,
+                found.paths.len(),
+                stored,
+                found.failed
+            )
+        };
+        self.searches += 1;
+        self.db
+            .log_search(SearchMethod::NearOrigin, None, None, &outcome)?;
+        self.progress(cycle, Phase::NearOrigin, report)
+    }
+
     /// The basin-hopping phase of `cycle`, unless an earlier run finished it.
     pub(super) fn basin_hopping(
         &mut self,

@@ -15,6 +15,8 @@ pub enum Phase {
     SingleEnded,
     /// Double-ended connections of minima not yet connected to the global minimum.
     Connect,
+    /// The scale-aware transition-state search next to `W = 0`.
+    NearOrigin,
 }
 
 impl std::fmt::Display for Phase {
@@ -23,6 +25,7 @@ impl std::fmt::Display for Phase {
             Phase::BasinHopping => "basin-hopping",
             Phase::SingleEnded => "single-ended",
             Phase::Connect => "connect",
+            Phase::NearOrigin => "near W = 0",
         })
     }
 }

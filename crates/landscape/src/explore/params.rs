@@ -26,8 +26,8 @@ pub struct ExploreParams {
     ///   2,000 steps in one cycle.
     pub basin_hopping: BasinHoppingParams,
     /// The scale-aware search for the transition states next to `W = 0`, run once per
-    /// landscape after the first basin-hopping phase, when `W = 0` is a stationary point (lambda
-    /// > 0 and classes balanced, as for XOR). There the data term is quartic, the saddles sit at
+    /// landscape after the first basin-hopping phase, when `W = 0` is a stationary point
+    /// (positive lambda and balanced classes, as for XOR). There the data term is quartic, the saddles sit at
     /// `|W|` of order `sqrt(lambda)` and `ln 2 + O(lambda^2)`, below every absolute tolerance of
     /// the ordinary searches, so it searches in coordinates scaled by `sqrt(lambda)` and energies
     /// in units of `lambda^2` ([`nnscape_ts::saddles_near`]); its seed is overridden by `seed`.

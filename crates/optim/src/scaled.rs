@@ -73,6 +73,17 @@ impl LocalScale {
         }
     }
 
+    /// No rescaling: `u = x - c`, energies relative to `energy_ref` in the potential's own
+    /// units, for searches over the whole landscape with the same machinery.
+    pub fn unit(centre: Vec<f64>, energy_ref: f64) -> Self {
+        LocalScale {
+            centre,
+            length: 1.0,
+            energy_unit: 1.0,
+            energy_ref,
+        }
+    }
+
     /// `x = c + s u`.
     pub fn to_potential(&self, u: &[f64]) -> Vec<f64> {
         self.centre

@@ -10,8 +10,9 @@
 //!    units). Newton converges to the stationary point near its start whatever its index, so
 //!    it finds the saddles that eigenvector-following from the centre, climbing a degenerate
 //!    bowl, rarely reaches.
-//! 2. Keep index 1 (judged on the unscaled Hessian with the system's cut-off, as stored),
-//!    deduplicated with the system's same-point rule.
+//! 2. Polish unscaled (Newton to the RMS gradient of stored points, 1e-10), keep index 1
+//!    (judged on the unscaled Hessian with the system's cut-off, as stored), deduplicated with
+//!    the system's same-point rule.
 //! 3. Push off along `-v` and `+v` in scaled units (first push 0.01, doubling until the
 //!    scaled energy drops by 1e-6) and quench in scaled units (L-BFGS, RMS gradient 1e-6 in
 //!    scaled units = 1e-6 `e / s` unscaled). A quench that leaves the scaled region (`|u|`
@@ -171,7 +172,17 @@ pub fn saddles_near<O: HessianObjective, A: Alignment>(
             continue;
         }
         out.converged += 1;
-        let x = scale.to_potential(&root.x);
+        // Finish in the potential's own units, to the stored points' RMS gradient (1e-10): a
+        // scaled tolerance means another unscaled one at every scale.
+        let polished = newton_polish(
+            &mut sys.potential,
+            &scale.to_potential(&root.x),
+            &params.verify.hef.newton,
+        )?;
+        if !polished.converged() {
+            continue;
+        }
+        let x = polished.x;
         let eig = hessian_eigen(&mut sys.potential, &x)?;
         if sys.tolerances.index(&eig.eigenvalues) != 1 {
             continue;
@@ -198,6 +209,8 @@ pub fn saddles_near<O: HessianObjective, A: Alignment>(
     for ts in saddles {
         match verify_at_scale(sys, scale, ts, params) {
             Ok(p) => out.paths.push(p),
+            // Typically a saddle of a smaller scale than the search's (its energy drop after a
+            // push-off is below the threshold): counted, left to a search at its own scale.
             Err(_) => out.failed += 1,
         }
     }

@@ -18,6 +18,8 @@ pub enum SearchMethod {
     Connect,
     /// The scale-aware search for the transition states next to `W = 0` (once per landscape).
     NearOrigin,
+    /// The Newton root search for transition states from random starts (once per landscape).
+    RootSearch,
 }
 
 impl SearchMethod {
@@ -28,6 +30,7 @@ impl SearchMethod {
             Self::SingleEnded => "single-ended",
             Self::Connect => "connect",
             Self::NearOrigin => "near-origin",
+            Self::RootSearch => "root-search",
         }
     }
 }

@@ -4,6 +4,9 @@
 //! Each cycle:
 //! 1. basin-hopping until no new minimum appears in the last K quenches (from random starts in
 //!    the first cycle, from the minima found in the previous cycle afterwards);
+//!    once per landscape, after the first basin-hopping phase: the scale-aware search for the
+//!    transition states next to `W = 0` (coordinates scaled by `sqrt(lambda)`, energies in units
+//!    of `lambda^2`) and a Newton root search for transition states from random starts;
 //! 2. single-ended transition-state searches from every minimum not yet searched (along its
 //!    lowest k Hessian eigenvectors, both directions);
 //! 3. double-ended connections from the global minimum to every minimum not yet connected to it;
@@ -23,7 +26,7 @@
 //!
 //! Layout: `params` (the settings), `report` (progress, stop reasons, [`summarise`]),
 //! `explorer` (the run's state and the batch skeleton the search phases share), `phases` (the
-//! three phases), `seed` (seeding from a smaller landscape).
+//! phases), `seed` (seeding from a smaller landscape).
 
 mod explorer;
 mod params;
@@ -70,6 +73,7 @@ pub fn explore(
         }
         ex.basin_hopping(cycle, &mut report)?;
         ex.near_origin(cycle, &mut report)?;
+        ex.root_search(cycle, &mut report)?;
         if let Some(s) = ex.run_batches(&SingleEnded(params), cycle, &mut report)? {
             stop = s;
             break;

@@ -34,6 +34,19 @@ pub struct ExploreParams {
     ///
     /// Default: [`NearSearchParams::default`].
     pub near_origin: NearSearchParams,
+    /// The Newton root search for transition states over the whole landscape, run once per
+    /// landscape after the search next to `W = 0`: Newton-Raphson on the gradient (any index)
+    /// from random starts, index-1 points verified by push-off and quench
+    /// ([`nnscape_ts::saddles_near`] at unit scale about `W = 0`). It finds the saddles that
+    /// eigenvector-following from the known minima does not reach, in particular those that
+    /// join a minimum to a symmetry copy of itself (measured at N_h = 2, lambda = 1e-2 and
+    /// 1e-3: three and four such saddles that the other searches had missed).
+    ///
+    /// Default: [`NearSearchParams::default`] except 1,000 starts at radii uniform in
+    /// `[0.5, 15]` (the XOR minima and saddles at small lambda have `|W|` of 1-15) and an escape
+    /// radius of 1,000 (no smaller scale to leave); about 0.4 s at N_h = 2 and 3 s at N_h = 5
+    /// (release build).
+    pub root_search: NearSearchParams,
     /// Number k of lowest Hessian modes followed (both ways) from each minimum.
     ///
     /// Default 3: six searches per minimum (pele's single-ended default follows the lowest
@@ -86,6 +99,13 @@ impl Default for ExploreParams {
             },
             single_ended_modes: 3,
             near_origin: NearSearchParams::default(),
+            root_search: NearSearchParams {
+                starts: 1000,
+                min_radius: 0.5,
+                max_radius: 15.0,
+                escape_radius: 1e3,
+                ..NearSearchParams::default()
+            },
             single_ended: SingleEndedParams::default(),
             connect: ConnectParams {
                 max_attempts: 10,
@@ -132,6 +152,9 @@ impl ExploreParams {
         self.near_origin
             .validate()
             .map_err(|e| LandscapeError::nested("near_origin", e))?;
+        self.root_search
+            .validate()
+            .map_err(|e| LandscapeError::nested("root_search", e))?;
         self.single_ended
             .validate()
             .map_err(|e| LandscapeError::nested("single_ended", e))?;

@@ -27,56 +27,104 @@ impl Explorer<'_> {
         cycle: i64,
         report: &mut impl FnMut(&ExploreProgress),
     ) -> Result<(), LandscapeError> {
-        if self
-            .db
-            .searches_done(SearchMethod::NearOrigin, None, None)?
-            > 0
-        {
-            return Ok(());
-        }
         let scale = LocalScale::network_origin(&mut self.system.potential);
         let mut g = vec![0.0; scale.centre.len()];
         self.system.potential.energy_gradient(&scale.centre, &mut g);
-        let outcome = if !scale.is_valid() {
-            "skipped: lambda = 0 has no scale near W = 0".to_owned()
+        let skip = if !scale.is_valid() {
+            Some("skipped: lambda = 0 has no scale near W = 0")
         } else if rms(&g) > ORIGIN_STATIONARY_RMS {
-            "skipped: W = 0 is not a stationary point".to_owned()
+            Some("skipped: W = 0 is not a stationary point")
         } else {
-            let params = nnscape_ts::NearSearchParams {
-                seed: self.params.seed,
-                ..self.params.near_origin.clone()
-            };
-            let mut system = self.system.clone();
-            let found = saddles_near(&mut system, &scale, &params).map_err(|e| {
-                LandscapeError::InvalidSetting {
-                    name: "near_origin",
-                    value: e.to_string(),
-                    reason: "the search near W = 0 was refused",
+            None
+        };
+        let params = self.params.near_origin.clone();
+        self.search_at_scale(
+            SearchMethod::NearOrigin,
+            &scale,
+            params,
+            skip,
+            cycle,
+            report,
+        )
+    }
+
+    /// The Newton root search over the whole landscape (see [`ExploreParams::root_search`]),
+    /// once per landscape.
+    pub(super) fn root_search(
+        &mut self,
+        cycle: i64,
+        report: &mut impl FnMut(&ExploreProgress),
+    ) -> Result<(), LandscapeError> {
+        let centre = vec![0.0; self.system.potential.n_params()];
+        let energy = self.system.potential.energy(&centre);
+        let scale = LocalScale::unit(centre, energy);
+        let params = self.params.root_search.clone();
+        self.search_at_scale(
+            SearchMethod::RootSearch,
+            &scale,
+            params,
+            None,
+            cycle,
+            report,
+        )
+    }
+
+    /// One [`saddles_near`] run at `scale`, its paths stored and the search logged (once:
+    /// a logged search is not repeated when a run resumes).
+    fn search_at_scale(
+        &mut self,
+        method: SearchMethod,
+        scale: &LocalScale,
+        params: nnscape_ts::NearSearchParams,
+        skip: Option<&str>,
+        cycle: i64,
+        report: &mut impl FnMut(&ExploreProgress),
+    ) -> Result<(), LandscapeError> {
+        if self.db.searches_done(method, None, None)? > 0 {
+            return Ok(());
+        }
+        let outcome = match skip {
+            Some(reason) => reason.to_owned(),
+            None => {
+                let params = nnscape_ts::NearSearchParams {
+                    seed: self.params.seed,
+                    ..params
+                };
+                let mut system = self.system.clone();
+                let found = saddles_near(&mut system, scale, &params).map_err(|e| {
+                    LandscapeError::InvalidSetting {
+                        name: "saddles_near",
+                        value: e.to_string(),
+                        reason: "the search was refused",
+                    }
+                })?;
+                let mut stored = 0;
+                for path in &found.paths {
+                    if self
+                        .db
+                        .insert_path(&mut self.system.potential, path)?
+                        .is_some()
+                    {
+                        stored += 1;
+                    }
                 }
-            })?;
-            let mut stored = 0;
-            for path in &found.paths {
-                if self
-                    .db
-                    .insert_path(&mut self.system.potential, path)?
-                    .is_some()
-                {
-                    stored += 1;
-                }
+                format!(
+                    "{} roots, {} of index 1, {} verified, {} stored, {} failed",
+                    found.converged,
+                    found.index_one,
+                    found.paths.len(),
+                    stored,
+                    found.failed
+                )
             }
-            format!(
-                "{} roots, {} of index 1, {} verified, {} stored, {} failed",
-                found.converged,
-                found.index_one,
-                found.paths.len(),
-                stored,
-                found.failed
-            )
         };
         self.searches += 1;
-        self.db
-            .log_search(SearchMethod::NearOrigin, None, None, &outcome)?;
-        self.progress(cycle, Phase::NearOrigin, report)
+        self.db.log_search(method, None, None, &outcome)?;
+        let phase = match method {
+            SearchMethod::RootSearch => Phase::RootSearch,
+            _ => Phase::NearOrigin,
+        };
+        self.progress(cycle, phase, report)
     }
 
     /// The basin-hopping phase of `cycle`, unless an earlier run finished it.

@@ -17,6 +17,8 @@ pub enum Phase {
     Connect,
     /// The scale-aware transition-state search next to `W = 0`.
     NearOrigin,
+    /// The Newton root search for transition states from random starts.
+    RootSearch,
 }
 
 impl std::fmt::Display for Phase {
@@ -26,6 +28,7 @@ impl std::fmt::Display for Phase {
             Phase::SingleEnded => "single-ended",
             Phase::Connect => "connect",
             Phase::NearOrigin => "near W = 0",
+            Phase::RootSearch => "root search",
         })
     }
 }

@@ -346,13 +346,15 @@ fn landscape_sensitivity(rows: Vec<SensitivityRow>) -> LandscapeSensitivity {
 }
 
 #[test]
-fn sensitivity_pools_each_group_over_landscapes_and_ranks_the_groups() {
+fn sensitivity_pools_each_group_for_the_table_and_compares_groups_within_landscapes() {
     use PointKind::{Minimum, TransitionState};
+    // Landscape a: global minimum (id 2, E 0.1) 0.5, other minimum 1.0, TS 1.0 at sigma 0.1.
     let a = landscape_sensitivity(vec![
         sens_row(Minimum, 1, 0.3, [1.0, 0.5]),
         sens_row(Minimum, 2, 0.1, [0.5, 0.25]),
         sens_row(TransitionState, 1, 0.9, [1.0, 1.0]),
     ]);
+    // Landscape b: global minimum 1.0, no other minimum, TS mean (0.5 + 0.0) / 2 = 0.25.
     let b = landscape_sensitivity(vec![
         sens_row(Minimum, 1, 0.2, [1.0, 0.0]),
         sens_row(TransitionState, 1, 0.5, [0.5, 0.5]),
@@ -369,24 +371,29 @@ fn sensitivity_pools_each_group_over_landscapes_and_ranks_the_groups() {
         ]
     );
     assert_eq!(s.curves[0].points, [(0.1, 0.75), (1.0, 0.125)]);
-    assert_eq!(s.curves[1].points, [(0.1, 1.0), (1.0, 0.5)]);
-    assert_eq!(s.curves[2].points[0], (0.1, 0.5));
-    assert!((s.curves[2].points[1].1 - 2.0 / 3.0).abs() < 1e-15);
-    let ranked: Vec<Group> = s.ranked.iter().map(|r| r.0).collect();
+    assert_eq!(s.sigma, 0.1);
+    // Global minimum vs other minima: only landscape a has both, and there the other is better.
+    let p = &s.pairs[0];
     assert_eq!(
-        ranked,
-        [
-            Group::OtherMinima,
-            Group::TransitionStates,
-            Group::GlobalMinimum
-        ]
+        (p.landscapes, p.a_more_robust, p.ties, p.b_more_robust),
+        (1, 0, 0, 1)
     );
-    assert_eq!((s.ranked[0].1, s.ranked[2].1), (0.75, 0.4375));
-    assert!((s.ranked[1].1 - 7.0 / 12.0).abs() < 1e-15);
+    assert_eq!(p.median_difference, -0.5);
+    // Global minimum vs TS: a: 0.5 - 1.0 = -0.5, b: 1.0 - 0.25 = +0.75.
+    let p = &s.pairs[1];
+    assert_eq!((p.a, p.b), (Group::GlobalMinimum, Group::TransitionStates));
+    assert_eq!(
+        (p.landscapes, p.a_more_robust, p.ties, p.b_more_robust),
+        (2, 1, 0, 1)
+    );
+    assert_eq!(p.median_difference, 0.125);
+    // Other minima vs TS: only a, 1.0 - 1.0: a tie.
+    let p = &s.pairs[2];
+    assert_eq!((p.landscapes, p.ties), (1, 1));
 }
 
 #[test]
-fn sensitivity_ranks_only_groups_with_points() {
+fn sensitivity_pairs_only_landscapes_with_both_groups() {
     let only_ts = landscape_sensitivity(vec![sens_row(
         PointKind::TransitionState,
         1,
@@ -395,7 +402,8 @@ fn sensitivity_ranks_only_groups_with_points() {
     )]);
     let s = sensitivity(&[(key(1, 1e-1), only_ts)]).unwrap();
     assert_eq!(s.curves[0].count, 0);
-    assert_eq!(s.ranked, [(Group::TransitionStates, 0.75)]);
+    assert!(s.pairs.iter().all(|p| p.landscapes == 0));
+    assert!(s.pairs[0].median_difference.is_nan());
     assert_eq!(sensitivity(&[]), None);
 }
 

@@ -388,14 +388,25 @@ fn sensitivity(s: &mut String, r: &Finding<Sensitivity>) {
     }
     let _ = writeln!(
         s,
-        "\nHere (mean fraction correct averaged over the sigmas, every point of every landscape): {}. \
-         The {} are the most robust and the {} the least.",
-        r.ranked
-            .iter()
-            .map(|(g, a)| format!("{} {a:.3}", g.as_str()))
-            .collect::<Vec<_>>()
-            .join(", "),
-        r.ranked.first().map_or("-", |r| r.0.as_str()),
-        r.ranked.last().map_or("-", |r| r.0.as_str()),
+        "\nThe table pools every point of every landscape and is no comparison: landscapes differ \
+         in how many points of each group they have, and where W = 0 is the global minimum it \
+         classifies no point. Compared within each landscape (paired), at sigma = {}:",
+        r.sigma
     );
+    for p in &r.pairs {
+        let _ = writeln!(
+            s,
+            "- {} vs {}: {} landscapes with both; {} more robust in {}, tied (within {}) in {}, \
+             less robust in {}; median difference of the fraction correct {:+.3}.",
+            p.a.as_str(),
+            p.b.as_str(),
+            p.landscapes,
+            p.a.as_str(),
+            p.a_more_robust,
+            crate::summary::claims::TIE,
+            p.ties,
+            p.b_more_robust,
+            p.median_difference,
+        );
+    }
 }

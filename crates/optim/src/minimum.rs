@@ -244,7 +244,10 @@ pub struct PushOff {
 /// (e.g. `[1.0, -1.0]` for whichever is lower, `[1.0]` for one side): the step h starts at
 /// `initial` and doubles, up to `max`, until the lowest point tried lies clearly below the
 /// stationary point (`min_drop` relative to max(1, |e0|)). A fixed small push is not enough on
-/// flat saddles: the quench that follows would stop on the saddle itself.
+/// flat saddles: the quench that follows would stop on the saddle itself. When no length up to
+/// `max` drops, h halves from `initial / 2` down to `initial / 1024`: where the unstable
+/// direction curves strongly, the energy along the straight line falls only within a short
+/// distance of the saddle (the cubic term overtakes the quadratic one), on one side at least.
 #[allow(clippy::too_many_arguments)]
 pub fn push_off<O: Objective + ?Sized>(
     obj: &mut O,
@@ -257,7 +260,6 @@ pub fn push_off<O: Objective + ?Sized>(
     min_drop: f64,
 ) -> PushOff {
     let threshold = e0 - min_drop * e0.abs().max(1.0);
-    let mut h = initial;
     let mut trial = vec![0.0; x.len()];
     let mut best = PushOff {
         x: x.to_vec(),
@@ -265,7 +267,7 @@ pub fn push_off<O: Objective + ?Sized>(
         dropped: false,
         evaluations: 0,
     };
-    loop {
+    let mut try_length = |h: f64, best: &mut PushOff| {
         for &sign in signs {
             for ((t, xi), vi) in trial.iter_mut().zip(x).zip(direction) {
                 *t = xi + sign * h * vi;
@@ -278,13 +280,34 @@ pub fn push_off<O: Objective + ?Sized>(
                 best.x.copy_from_slice(&trial);
             }
         }
-        if best.energy <= threshold {
+        best.energy <= threshold
+    };
+    let mut h = initial;
+    loop {
+        if try_length(h, &mut best) {
             best.dropped = true;
             return best;
         }
         if h * 2.0 > max * (1.0 + 1e-12) {
-            return best;
+            break;
         }
         h *= 2.0;
     }
+    // Shorter pushes, each judged on its own (the lowest point of the long ones rose).
+    let mut h = initial;
+    for _ in 0..10 {
+        h *= 0.5;
+        let mut short = PushOff {
+            x: x.to_vec(),
+            energy: f64::INFINITY,
+            dropped: false,
+            evaluations: best.evaluations,
+        };
+        if try_length(h, &mut short) {
+            short.dropped = true;
+            return short;
+        }
+        best.evaluations = short.evaluations;
+    }
+    best
 }

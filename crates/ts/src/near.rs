@@ -21,8 +21,8 @@
 
 use nnscape_model::vector::norm;
 use nnscape_optim::{
-    newton_polish, push_off, Alignment, HessianObjective, Lbfgs, LbfgsParams, LocalScale,
-    NewtonParams, OptimError, Scaled, System,
+    newton_polish, Alignment, HessianObjective, LbfgsParams, LocalScale, NewtonParams, OptimError,
+    Scaled, System,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -30,7 +30,10 @@ use rand_chacha::ChaCha8Rng;
 use crate::check::{count, positive, require};
 use crate::eigen::hessian_eigen;
 use crate::hef::TransitionState;
-use crate::verify::{minimise_to_minimum, TransitionPath, VerifyError, VerifyParams};
+use crate::verify::{
+    descend_both_sides, push_off_and_minimise, ScaledDescent, TransitionPath, VerifyError,
+    VerifyParams,
+};
 
 /// Settings of [`saddles_near`]; each field's doc gives its default and why.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -63,6 +66,12 @@ pub struct NearSearchParams {
     pub verify: VerifyParams,
     /// Seed of the starts (ChaCha8).
     pub seed: u64,
+    /// Push off and quench in the region's scaled coordinates (the push-off and quench settings
+    /// above), rather than at each saddle's own scale ([`push_off_and_minimise`]). Default
+    /// `true`: next to `W = 0` the region's scale is the physics; a search over the whole
+    /// landscape (unit scale) sets it to `false`, since its saddles have curvatures and barriers
+    /// of every size.
+    pub verify_at_region_scale: bool,
 }
 
 impl Default for NearSearchParams {
@@ -81,12 +90,13 @@ impl Default for NearSearchParams {
             max_push_off: 2.0,
             push_off_energy_drop: 1e-6,
             quench: LbfgsParams {
-                max_iterations: 500,
+                max_iterations: 10_000,
                 ..LbfgsParams::default()
             },
             escape_radius: 30.0,
             verify: VerifyParams::default(),
             seed: 0,
+            verify_at_region_scale: true,
         }
     }
 }
@@ -217,56 +227,26 @@ pub fn saddles_near<O: HessianObjective, A: Alignment>(
     Ok(out)
 }
 
-/// Push-off and quench of one saddle in scaled coordinates, both ends polished unscaled.
+/// Push-off and quench of one saddle in the region's scaled coordinates, both ends polished
+/// unscaled: the one implementation of verification ([`descend_both_sides`]) at this scale.
 fn verify_at_scale<O: HessianObjective, A: Alignment>(
     sys: &mut System<O, A>,
     scale: &LocalScale,
     ts: TransitionState,
     params: &NearSearchParams,
 ) -> Result<TransitionPath, VerifyError> {
-    let u_ts = scale.to_scaled(&ts.x);
-    let f_ts = (ts.energy - scale.energy_ref) / scale.energy_unit;
-    let mut lbfgs = Lbfgs::new(params.quench.clone())?;
-    let mut sides = Vec::with_capacity(2);
-    for sign in [-1.0, 1.0] {
-        let start = {
-            let mut f = Scaled::new(&mut sys.potential, scale);
-            let pushed = push_off(
-                &mut f,
-                &u_ts,
-                f_ts,
-                &ts.eigenvector,
-                &[sign],
-                params.initial_push_off,
-                params.max_push_off,
-                params.push_off_energy_drop,
-            );
-            if !pushed.dropped {
-                return Err(VerifyError::PushOffFailed);
-            }
-            // Quench at the small scale until converged or out of its region.
-            let mut u = pushed.x;
-            for _ in 0..20 {
-                let res = lbfgs.minimise(&mut f, &u);
-                let converged = res.converged();
-                u = res.x;
-                if converged || norm(&u) > params.escape_radius {
-                    break;
-                }
-            }
-            scale.to_potential(&u)
-        };
-        sides.push(minimise_to_minimum(sys, &start, &params.verify)?);
+    let descent = ScaledDescent {
+        initial_push_off: params.initial_push_off,
+        max_push_off: params.max_push_off,
+        push_off_energy_drop: params.push_off_energy_drop,
+        quench: &params.quench,
+        escape_radius: params.escape_radius,
+    };
+    if params.verify_at_region_scale {
+        descend_both_sides(sys, ts, scale, &descent, &params.verify)
+    } else {
+        push_off_and_minimise(sys, ts, &params.verify)
     }
-    let plus = sides.pop().expect("two sides");
-    let minus = sides.pop().expect("two sides");
-    let same_minimum = sys.same_point(&minus.x, minus.energy, &plus.x, plus.energy);
-    Ok(TransitionPath {
-        ts,
-        minus,
-        plus,
-        same_minimum,
-    })
 }
 
 /// A standard normal variate (Box-Muller; one of the pair is enough here).

@@ -9,9 +9,10 @@
 //! ([`nnscape_optim::verified_minimum`]), which approximates the steepest-descent path that
 //! leaves the saddle along `+-v`.
 
+use nnscape_model::vector::norm;
 use nnscape_optim::{
-    push_off, verified_minimum, Alignment, HessianObjective, Lbfgs, LbfgsParams, Minimum,
-    MinimumParams, OptimError, System,
+    push_off, verified_minimum, Alignment, HessianObjective, Lbfgs, LbfgsParams, LocalScale,
+    Minimum, MinimumParams, OptimError, Scaled, System,
 };
 
 use crate::check::{positive, require};
@@ -25,21 +26,41 @@ pub struct VerifyParams {
     ///
     /// Default [`HefParams::default`].
     pub hef: HefParams,
-    /// First push-off length along the reaction coordinate; it doubles until the energy has
-    /// clearly dropped.
+    /// The saddle's length scale `L`: push-off and the first quench run in the coordinates
+    /// `u = (x - x_ts) / L` with energies in units of `|lambda_ts| L^2` (`lambda_ts` the negative
+    /// eigenvalue), where the saddle's own neighbourhood is of order one whatever its curvature
+    /// ([`nnscape_optim::Scaled`]). Without this, a saddle whose barrier or curvature is below
+    /// the absolute thresholds (an energy drop of 1e-6, a quench tolerance of 1e-6) cannot be
+    /// verified: measured at N_h = 4, lambda = 1e-4, a saddle 9e-7 above its minimum with
+    /// curvature -1.8e-5 failed every push-off.
     ///
-    /// Default 0.01: small (OPTIM's `PUSHOFF` is 0.2 for networks) so that the push-off stays
-    /// on the steepest-descent path of its side.
+    /// Default 0.1 (half of OPTIM's `PUSHOFF` 0.2 for networks).
+    pub saddle_length: f64,
+    /// First push-off length along the reaction coordinate, in the potential's units; it
+    /// doubles until the energy has clearly dropped.
+    ///
+    /// Default 0.01: small, so that the push-off stays on the steepest-descent path of its side.
     pub initial_push_off: f64,
-    /// Longest push-off tried.
+    /// Longest push-off tried, in the potential's units.
     ///
-    /// Default 1.0 (a setting of this crate: 100 times `initial_push_off`).
+    /// Default 1.0 (100 times `initial_push_off`).
     pub max_push_off: f64,
-    /// "Clearly dropped": `E < E_ts - push_off_energy_drop * max(1, |E_ts|)`.
+    /// "Clearly dropped", in the saddle's energy unit `|lambda_ts| L^2`:
+    /// `E < E_ts - push_off_energy_drop |lambda_ts| L^2` (the harmonic drop at a push of
+    /// `initial_push_off` is `0.5 (0.01 / 0.1)^2 = 5e-3` such units).
     ///
-    /// Default 1e-6: relative 1e-6 is far above round-off of the energy yet reached within a
-    /// few doublings for any curvature above ~1e-4.
+    /// Default 1e-6: far above round-off at any curvature above ~1e-10, far below the harmonic
+    /// drop, so the first push usually suffices.
     pub push_off_energy_drop: f64,
+    /// The first quench from a push-off, in the saddle's scaled units (see `saddle_length`):
+    /// [`LbfgsParams::default`] with step cap 0.2 (0.02 in the potential's units at `L` = 0.1:
+    /// OPTIM `MAXSTEP` 0.01-0.02, keeping the quench on the steepest-descent path), RMS gradient
+    /// 1e-6 (scaled) and at most 20 000 iterations. It stops when converged or when the point
+    /// leaves `escape_radius`; `lbfgs` and `minimum` then finish in the potential's units.
+    pub scaled_quench: LbfgsParams,
+    /// Radius, in the saddle's scaled units, beyond which the first quench hands over to the
+    /// unscaled one. Default 30 (3 in the potential's units at `L` = 0.1).
+    pub escape_radius: f64,
     /// L-BFGS for the quench from a push-off.
     ///
     /// Default [`LbfgsParams::default`] with step cap 0.02 (OPTIM `MAXSTEP` 0.01-0.02: keeps
@@ -59,6 +80,14 @@ impl Default for VerifyParams {
     fn default() -> Self {
         Self {
             hef: HefParams::default(),
+            saddle_length: 0.1,
+            scaled_quench: LbfgsParams {
+                max_step: 0.2,
+                rms_gradient_tolerance: 1e-6,
+                max_iterations: 20_000,
+                ..LbfgsParams::default()
+            },
+            escape_radius: 30.0,
             initial_push_off: 0.01,
             max_push_off: 1.0,
             push_off_energy_drop: 1e-6,
@@ -80,6 +109,11 @@ impl VerifyParams {
     /// `validate`.
     pub fn validate(&self) -> Result<(), OptimError> {
         self.hef.validate().map_err(|e| e.within("hef"))?;
+        positive("saddle_length", self.saddle_length)?;
+        positive("escape_radius", self.escape_radius)?;
+        self.scaled_quench
+            .validate()
+            .map_err(|e| e.within("scaled_quench"))?;
         positive("initial_push_off", self.initial_push_off)?;
         require(
             self.max_push_off.is_finite() && self.max_push_off >= self.initial_push_off,
@@ -197,29 +231,100 @@ pub fn minimise_to_minimum<O: HessianObjective, A>(
     .map_err(|_| VerifyError::MinimisationFailed)
 }
 
-/// Push off a verified transition state along `-v` and `+v` and minimise both sides.
+/// Push off a verified transition state along `-v` and `+v` and minimise both sides, at the
+/// saddle's own scale (see [`VerifyParams::saddle_length`]).
 pub fn push_off_and_minimise<O: HessianObjective, A: Alignment>(
     sys: &mut System<O, A>,
     ts: TransitionState,
     params: &VerifyParams,
 ) -> Result<TransitionPath, VerifyError> {
     params.validate()?;
+    let l = params.saddle_length;
+    let curvature = if ts.eigenvalue.is_finite() && ts.eigenvalue != 0.0 {
+        ts.eigenvalue.abs()
+    } else {
+        1.0
+    };
+    let scale = LocalScale {
+        centre: ts.x.clone(),
+        length: l,
+        energy_unit: curvature * l * l,
+        energy_ref: ts.energy,
+    };
+    let descent = ScaledDescent {
+        initial_push_off: params.initial_push_off / l,
+        max_push_off: params.max_push_off / l,
+        push_off_energy_drop: params.push_off_energy_drop,
+        quench: &params.scaled_quench,
+        escape_radius: params.escape_radius,
+    };
+    descend_both_sides(sys, ts, &scale, &descent, params)
+}
+
+/// Push-off and first quench in the scaled coordinates of a [`LocalScale`].
+pub(crate) struct ScaledDescent<'a> {
+    /// First push, scaled units.
+    pub initial_push_off: f64,
+    /// Longest push, scaled units.
+    pub max_push_off: f64,
+    /// Required drop, scaled energy units.
+    pub push_off_energy_drop: f64,
+    /// The scaled quench.
+    pub quench: &'a LbfgsParams,
+    /// Hand over to the unscaled quench beyond this scaled radius.
+    pub escape_radius: f64,
+}
+
+/// The one push-off-and-quench of a saddle: push off along `-v` and `+v` and quench in the
+/// scaled coordinates of `scale` (until converged, or until the point leaves
+/// `escape_radius`), then polish and Hessian-check each end in the potential's own units
+/// ([`minimise_to_minimum`] with `params`).
+pub(crate) fn descend_both_sides<O: HessianObjective, A: Alignment>(
+    sys: &mut System<O, A>,
+    ts: TransitionState,
+    scale: &LocalScale,
+    descent: &ScaledDescent<'_>,
+    params: &VerifyParams,
+) -> Result<TransitionPath, VerifyError> {
+    let u_ts = scale.to_scaled(&ts.x);
+    let f_ts = (ts.energy - scale.energy_ref) / scale.energy_unit;
+    // Rounds of at most 500 iterations, so that a quench that has left the scaled region is
+    // handed over without spending the whole budget there.
+    let per_round = descent.quench.max_iterations.min(500);
+    let rounds = descent.quench.max_iterations.div_ceil(per_round);
+    let mut lbfgs = Lbfgs::new(LbfgsParams {
+        max_iterations: per_round,
+        ..descent.quench.clone()
+    })?;
     let mut sides = Vec::with_capacity(2);
     for sign in [-1.0, 1.0] {
-        let pushed = push_off(
-            &mut sys.potential,
-            &ts.x,
-            ts.energy,
-            &ts.eigenvector,
-            &[sign],
-            params.initial_push_off,
-            params.max_push_off,
-            params.push_off_energy_drop,
-        );
-        if !pushed.dropped {
-            return Err(VerifyError::PushOffFailed);
-        }
-        sides.push(minimise_to_minimum(sys, &pushed.x, params)?);
+        let start = {
+            let mut f = Scaled::new(&mut sys.potential, scale);
+            let pushed = push_off(
+                &mut f,
+                &u_ts,
+                f_ts,
+                &ts.eigenvector,
+                &[sign],
+                descent.initial_push_off,
+                descent.max_push_off,
+                descent.push_off_energy_drop,
+            );
+            if !pushed.dropped {
+                return Err(VerifyError::PushOffFailed);
+            }
+            let mut u = pushed.x;
+            for _ in 0..rounds {
+                let res = lbfgs.minimise(&mut f, &u);
+                let converged = res.converged();
+                u = res.x;
+                if converged || norm(&u) > descent.escape_radius {
+                    break;
+                }
+            }
+            scale.to_potential(&u)
+        };
+        sides.push(minimise_to_minimum(sys, &start, params)?);
     }
     let plus = sides.pop().expect("two sides");
     let minus = sides.pop().expect("two sides");

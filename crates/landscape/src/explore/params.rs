@@ -44,8 +44,8 @@ pub struct ExploreParams {
     ///
     /// Default: [`NearSearchParams::default`] except 1,000 starts at radii uniform in
     /// `[0.5, 15]` (the XOR minima and saddles at small lambda have `|W|` of 1-15) and an escape
-    /// radius of 1,000 (no smaller scale to leave); about 0.4 s at N_h = 2 and 3 s at N_h = 5
-    /// (release build).
+    /// radius of 1,000 (no smaller scale to leave), each saddle verified at its own scale
+    /// (`verify_at_region_scale` false); about 0.4 s at N_h = 2 and 3 s at N_h = 5 (release).
     pub root_search: NearSearchParams,
     /// Number k of lowest Hessian modes followed (both ways) from each minimum.
     ///
@@ -104,6 +104,7 @@ impl Default for ExploreParams {
                 min_radius: 0.5,
                 max_radius: 15.0,
                 escape_radius: 1e3,
+                verify_at_region_scale: false,
                 ..NearSearchParams::default()
             },
             single_ended: SingleEndedParams::default(),

@@ -66,6 +66,7 @@
 
 #![warn(missing_docs)]
 
+pub mod certificate;
 pub mod db;
 pub mod error;
 pub mod explore;
@@ -73,12 +74,16 @@ pub mod graph;
 pub mod pathsample;
 pub mod point;
 
+pub use certificate::{
+    good_turing, Certificate, CertificateParams, CertificateTest, GoodTuring, StartScale,
+};
 pub use db::{
-    CycleRecord, LandscapeDb, LandscapeIdentity, SearchMethod, StoredPath, SCHEMA_VERSION,
+    CertificateStart, CycleRecord, LandscapeDb, LandscapeIdentity, SearchMethod, StoredPath,
+    TrialKind, SCHEMA_VERSION,
 };
 pub use error::LandscapeError;
 pub use explore::{
-    add_stationary_points, embedded_stationary_points, explore, summarise, ExploreParams,
+    add_stationary_points, certify, embedded_stationary_points, explore, summarise, ExploreParams,
     ExploreProgress, ExploreReport, ExploreStopReason, LandscapeSummary, Phase, SEED_RMS_GRADIENT,
 };
 pub use graph::{energy_order, global_minimum, UnionFind};

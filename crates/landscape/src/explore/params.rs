@@ -5,6 +5,7 @@ use std::time::Duration;
 use nnscape_optim::{BasinHoppingParams, Stop};
 use nnscape_ts::{ConnectParams, SingleEndedParams};
 
+use crate::certificate::CertificateParams;
 use crate::error::LandscapeError;
 
 /// Settings of [`explore`](crate::explore()). The defaults are the recipe the nnscape results
@@ -60,6 +61,14 @@ pub struct ExploreParams {
     ///
     /// Default 8.
     pub batch_size: usize,
+    /// The completeness certificate, evaluated whenever a cycle adds nothing: the exploration
+    /// stops when it holds (and cycles on when it does not, within its evaluation budget).
+    /// `None`: stop at the first cycle that adds nothing (the saturation rule before the
+    /// certificate; quicker, and proves nothing).
+    ///
+    /// Default `Some(`[`CertificateParams::default`]`)` (issue 11: a map is complete when the
+    /// certificate holds).
+    pub certificate: Option<CertificateParams>,
 }
 
 impl Default for ExploreParams {
@@ -86,6 +95,7 @@ impl Default for ExploreParams {
             max_time: None,
             max_searches: None,
             batch_size: 8,
+            certificate: Some(CertificateParams::default()),
         }
     }
 }
@@ -127,6 +137,10 @@ impl ExploreParams {
             .map_err(|e| LandscapeError::nested("connect", e))?;
         at_least_one("max_cycles", self.max_cycles)?;
         at_least_one("connect_partners", self.connect_partners)?;
-        at_least_one("batch_size", self.batch_size)
+        at_least_one("batch_size", self.batch_size)?;
+        match &self.certificate {
+            Some(c) => c.validate(),
+            None => Ok(()),
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! transition-state searches from every minimum not yet searched, and double-ended connections
 //! of the minima not yet joined to the global minimum.
 
-use nnscape_optim::{basin_hopping_with, NetworkSystem};
+use nnscape_optim::{basin_hopping_with, BasinHoppingParams, NetworkSystem};
 use nnscape_ts::{connect, single_ended_paths, ConnectResult, SingleEndedResult, VerifyError};
 
 use super::explorer::{BatchSearch, Explorer};
@@ -54,11 +54,23 @@ impl Explorer<'_> {
                     .collect();
             }
         }
+        self.run_basin_hopping(&bh)?;
+        self.db
+            .log_search(SearchMethod::BasinHopping, Some(cycle), None, "done")?;
+        self.progress(cycle, Phase::BasinHopping, report)
+    }
+
+    /// Basin-hopping with `bh`, every minimum it finds stored (also the certificate's
+    /// seed-agreement cycles, with their own seeds).
+    pub(super) fn run_basin_hopping(
+        &mut self,
+        bh: &BasinHoppingParams,
+    ) -> Result<(), LandscapeError> {
         let mut failure = None;
         let system = self.system.clone();
         basin_hopping_with(
             &system,
-            &bh,
+            bh,
             |m| {
                 if failure.is_none() {
                     if let Err(e) = self
@@ -72,12 +84,10 @@ impl Explorer<'_> {
             |_| {},
         )
         .map_err(|e| LandscapeError::nested("basin_hopping", e))?;
-        if let Some(e) = failure {
-            return Err(e);
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
-        self.db
-            .log_search(SearchMethod::BasinHopping, Some(cycle), None, "done")?;
-        self.progress(cycle, Phase::BasinHopping, report)
     }
 }
 

@@ -164,3 +164,47 @@ fn same_certificate_for_one_and_two_threads() {
         }
     }
 }
+
+/// A run stopped by a time budget anywhere (inside a certificate evaluation too) and rerun until
+/// it finishes ends with the database and certificates of an uninterrupted run.
+#[test]
+fn interrupted_certificates_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let loss = xor_loss(2, 1e-2);
+    let whole = new_db(&dir, "whole.sqlite", &loss);
+    run(&whole, &loss, 2);
+    let db = new_db(&dir, "pieces.sqlite", &loss);
+    let params = ExploreParams {
+        max_time: Some(std::time::Duration::from_millis(300)),
+        ..ExploreParams::default()
+    };
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        let r = pool(2)
+            .install(|| explore(&db, &loss, &params, |_| {}))
+            .unwrap();
+        if r.stop != ExploreStopReason::TimeBudget {
+            assert_eq!(r.stop, ExploreStopReason::Saturated);
+            break;
+        }
+        assert!(runs < 200, "no progress");
+    }
+    assert!(runs > 2, "the budget never interrupted the run");
+    assert_eq!(db.certificates().unwrap(), whole.certificates().unwrap());
+    let energies = |d: &LandscapeDb| -> (Vec<u64>, Vec<(u64, i64, i64)>) {
+        (
+            d.minima()
+                .unwrap()
+                .iter()
+                .map(|m| m.point.energy.to_bits())
+                .collect(),
+            d.transition_states()
+                .unwrap()
+                .iter()
+                .map(|t| (t.point.energy.to_bits(), t.min1, t.min2))
+                .collect(),
+        )
+    };
+    assert_eq!(energies(&db), energies(&whole));
+}

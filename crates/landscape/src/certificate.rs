@@ -22,7 +22,9 @@
 //!    included: the estimate is the chance that one more search finds a saddle the map lacks,
 //!    and a search that ends at the climb limit finds none (how many converged is stored next
 //!    to it; on a landscape without saddles, such as lambda = 0.1 where W = 0 is the only
-//!    minimum, none does). New transition states are stored with their minima.
+//!    minimum, none does). Passes when `P <= max_p_unseen_ts`, nothing new was found (new
+//!    transition states are stored with their minima) and, on a map of two minima or more,
+//!    some search converged (otherwise the estimate is blind).
 //! 3. **Seed agreement** ([`CertificateTest::SeedAgreement`]): `agreement_seeds` extra
 //!    exploration cycles (basin-hopping from W = 0 and random starts, single-ended searches,
 //!    connections) with seeds derived from the master seed, on the same database, add no
@@ -223,7 +225,8 @@ impl CertificateParams {
 pub enum CertificateTest {
     /// Good-Turing estimate for minima above its bound, or a quench found a new minimum.
     Minima,
-    /// Good-Turing estimate for transition states above its bound, or a search found a new one.
+    /// Good-Turing estimate for transition states above its bound, a search found a new one,
+    /// or no search converged on a map of two minima or more.
     TransitionStates,
     /// An exploration cycle with another seed added a minimum or a transition state.
     SeedAgreement,

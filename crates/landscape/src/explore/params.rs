@@ -46,7 +46,8 @@ pub struct ExploreParams {
     pub connect_partners: usize,
     /// At most this many cycles.
     ///
-    /// Default 10, a cap (the XOR landscapes of the tests saturate within two cycles).
+    /// Default 10, a cap (the XOR landscapes of the tests are certified within five cycles:
+    /// two to map them, then one after each certificate evaluation that found points).
     pub max_cycles: usize,
     /// Wall-clock budget, checked between batches of searches.
     ///

@@ -463,6 +463,8 @@ impl Trials<'_> {
         let scales = &self.params.start_scales;
         let tolerances = *self.db.tolerances();
         let n = self.system.potential.n_params();
+        // One loss for re-evaluating every stored end point (on the calling thread).
+        let mut loss = self.system.potential.clone();
         let outcomes = self.run(
             TrialKind::Quench,
             self.params.quenches,
@@ -477,10 +479,7 @@ impl Trials<'_> {
                 verified_minimum(&mut sys.potential, &x0, &mut lbfgs, verify, &tolerances).ok()
             },
             |m| match m {
-                Some(m) => {
-                    let mut loss = self.system.potential.clone();
-                    self.db.insert_verified_minimum(&mut loss, &m)
-                }
+                Some(m) => self.db.insert_verified_minimum(&mut loss, &m),
                 None => Ok(None),
             },
             stop,
@@ -511,6 +510,7 @@ impl Trials<'_> {
             return Ok(Some(GoodTuring::of(&[], ts_mark)));
         }
         let modes = self.params.ts_modes;
+        let mut loss = self.system.potential.clone();
         let outcomes = self.run(
             TrialKind::TsSearch,
             self.params.ts_searches,
@@ -527,10 +527,7 @@ impl Trials<'_> {
                 verify_candidate(sys, &x0, Some(&dir), verify, &mut stats).ok()
             },
             |path| match path {
-                Some(p) => {
-                    let mut loss = self.system.potential.clone();
-                    Ok(self.db.insert_path(&mut loss, &p)?.map(|s| s.ts))
-                }
+                Some(p) => Ok(self.db.insert_path(&mut loss, &p)?.map(|s| s.ts)),
                 None => Ok(None),
             },
             stop,

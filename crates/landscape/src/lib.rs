@@ -3,8 +3,10 @@
 //! PATHSAMPLE's job for neural-network loss landscapes: a durable SQLite database per landscape
 //! holding every minimum and transition state found, deduplicated up to the network symmetries,
 //! with a log of the searches made so that an interrupted exploration resumes where it stopped;
-//! the exploration driver that grows the database to saturation (basin-hopping, single-ended and
-//! double-ended transition-state searches); and export / import in CSV and PATHSAMPLE formats.
+//! the exploration driver that grows the database until its completeness certificate holds
+//! (basin-hopping, single-ended and double-ended transition-state searches; the certificate in
+//! [`certificate`]: Good-Turing estimates from independent quenches and searches, seed
+//! agreement, connectivity); and export / import in CSV and PATHSAMPLE formats.
 //! It may depend on nnscape-model, nnscape-optim and nnscape-ts, never on the analysis crate or
 //! the command-line tool.
 //!

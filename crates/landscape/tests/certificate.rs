@@ -208,3 +208,27 @@ fn interrupted_certificates_resume() {
     };
     assert_eq!(energies(&db), energies(&whole));
 }
+
+#[test]
+fn bad_certificate_settings_are_named() {
+    let db_dir = tempfile::tempdir().unwrap();
+    let loss = xor_loss(2, 1e-2);
+    let db = new_db(&db_dir, "h2.sqlite", &loss);
+    let with = |edit: fn(&mut nnscape_landscape::CertificateParams)| {
+        let mut params = ExploreParams::default();
+        edit(params.certificate.as_mut().unwrap());
+        explore(&db, &loss, &params, |_| {})
+            .unwrap_err()
+            .to_string()
+    };
+    let e = with(|c| c.quenches = 0);
+    assert!(e.contains("certificate.quenches"), "{e}");
+    let e = with(|c| c.max_p_unseen_minimum = 1.5);
+    assert!(e.contains("certificate.max_p_unseen_minimum"), "{e}");
+    let e = with(|c| c.start_scales = vec![nnscape_landscape::StartScale::Absolute(-1.0)]);
+    assert!(e.contains("certificate.start_scales"), "{e}");
+    let e = with(|c| c.start_scales.clear());
+    assert!(e.contains("certificate.start_scales"), "{e}");
+    // Nothing was written by the refused runs.
+    assert!(db.certificates().unwrap().is_empty() && db.cycles().unwrap().is_empty());
+}

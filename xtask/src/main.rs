@@ -35,7 +35,7 @@ enum Command {
         /// Master seed of every exploration.
         #[arg(long, value_name = "S", default_value_t = 0)]
         seed: u64,
-        /// Exploration time budget of the whole grid in minutes (default 25, or 1.5 with
+        /// Exploration time budget of the whole grid in minutes (default 8, or 1.5 with
         /// --quick), shared out by N_h.
         #[arg(long, value_name = "MIN")]
         budget_minutes: Option<f64>,

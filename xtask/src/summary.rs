@@ -54,6 +54,8 @@ impl<T> Finding<T> {
 pub struct Claims {
     pub overview: claims::Overview,
     pub counts: claims::CountsTable,
+    /// How sure the counts are, per N_h (the completeness certificates).
+    pub certainty: Vec<claims::Certainty>,
     pub growth: Finding<claims::Growth>,
     pub lambda: Finding<claims::LambdaDependence>,
     pub ratio: claims::Ratio,
@@ -73,6 +75,7 @@ impl Claims {
         Self {
             overview: claims::overview(inp.grid, res),
             counts: claims::counts_table(res),
+            certainty: claims::certainty(res),
             growth: Finding::of(true, claims::growth(res)),
             lambda: Finding::of(true, claims::lambda_dependence(res)),
             ratio: claims::ratio(res),

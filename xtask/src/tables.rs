@@ -18,10 +18,21 @@ use crate::explore::LandscapeResult;
 use crate::grid::LandscapeKey;
 
 /// Header of counts.csv (the field names of `CountsRow`): the landscape's name, the
-/// analysis crate's counts columns ([`COUNTS_HEADER`]), then how the exploration went.
-pub const COUNTS_CSV_HEADER: [&str; 16] = {
-    const EXPLORATION: [&str; 5] = ["connected", "saturated", "stop", "searches", "seconds"];
-    let mut h = [""; 16];
+/// analysis crate's counts columns ([`COUNTS_HEADER`]), then how the exploration went, then
+/// the completeness certificate (added last, so the earlier columns keep their places).
+pub const COUNTS_CSV_HEADER: [&str; 20] = {
+    const EXPLORATION: [&str; 9] = [
+        "connected",
+        "saturated",
+        "stop",
+        "searches",
+        "seconds",
+        "p_unseen_minimum",
+        "p_unseen_ts",
+        "seed_agreement",
+        "certified",
+    ];
+    let mut h = [""; 20];
     h[0] = "landscape";
     // Loops by index: the only way to copy arrays in a const.
     let mut i = 0;
@@ -41,6 +52,14 @@ pub const COUNTS_CSV_HEADER: [&str; 16] = {
 /// format counts.csv has always used; serde's own float format (ryu) writes `1e-5` and `1.0`.
 fn display<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(x)
+}
+
+/// [`display`] for an optional float; `None` is an empty field.
+fn display_option<S: Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(x) => s.collect_str(x),
+        None => s.serialize_str(""),
+    }
 }
 
 /// One row of counts.csv.
@@ -68,6 +87,14 @@ struct CountsRow<'a> {
     /// Exploration seconds over every run.
     #[serde(serialize_with = "display")]
     seconds: f64,
+    /// The last certificate evaluation's Good-Turing estimates, seed agreement and verdict
+    /// (empty when none finished).
+    #[serde(serialize_with = "display_option")]
+    p_unseen_minimum: Option<f64>,
+    #[serde(serialize_with = "display_option")]
+    p_unseen_ts: Option<f64>,
+    seed_agreement: Option<bool>,
+    certified: bool,
 }
 
 impl<'a> From<&'a LandscapeResult> for CountsRow<'a> {
@@ -90,6 +117,10 @@ impl<'a> From<&'a LandscapeResult> for CountsRow<'a> {
             stop: &r.stop,
             searches: r.searches_total,
             seconds: r.seconds_total,
+            p_unseen_minimum: r.certificate.as_ref().map(|c| c.p_unseen_minimum),
+            p_unseen_ts: r.certificate.as_ref().map(|c| c.p_unseen_ts),
+            seed_agreement: r.certificate.as_ref().map(|c| c.seed_agreement),
+            certified: r.certificate.as_ref().is_some_and(|c| c.certified),
         }
     }
 }
@@ -193,6 +224,15 @@ mod tests {
             seconds_this_run: 0.0,
             seconds_total: 0.213,
             budget_seconds: 1.0,
+            certificate: Some(crate::explore::CertificateFigures {
+                p_unseen_minimum: 0.0005,
+                p_unseen_ts: 0.02,
+                seed_agreement: true,
+                certified: false,
+                failed: "connected".into(),
+                disconnected: 1,
+                evaluations: 1,
+            }),
             counts: LandscapeCounts {
                 n_hidden: 2,
                 lambda,
@@ -214,7 +254,7 @@ mod tests {
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             format!(
-                "{}\nh2_l1e-5,2,0.00001,7,15,2.142857142857143,0.08355758969359212,2,2,5,9,false,true,saturated,9,0.213\n",
+                "{}\nh2_l1e-5,2,0.00001,7,15,2.142857142857143,0.08355758969359212,2,2,5,9,false,true,saturated,9,0.213,0.0005,0.02,true,false\n",
                 COUNTS_CSV_HEADER.join(",")
             )
         );

@@ -83,7 +83,8 @@ fn check_outputs(out: &Path, grid: &Grid) {
         header.join(","),
         "landscape,n_hidden,lambda,n_minima,n_ts,ts_per_minimum,global_min_energy,\
          n_minima_all_correct,n_data_symmetries,n_minima_data_classes,n_ts_data_classes,\
-         connected,saturated,stop,searches,seconds"
+         connected,saturated,stop,searches,seconds,\
+         p_unseen_minimum,p_unseen_ts,seed_agreement,certified"
     );
     let names: Vec<&str> = rows.iter().map(|r| r["landscape"].as_str()).collect();
     let want: Vec<String> = keys.iter().map(|k| k.name()).collect();

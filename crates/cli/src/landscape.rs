@@ -160,7 +160,46 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
         "stopped        {} after {} cycle(s), {} searches this run, {:.1} s",
         report.stop, report.cycles, report.searches, report.seconds
     );
+    match &report.certificate {
+        Some(c) => print_certificate(c),
+        None => println!("certificate    none evaluated"),
+    }
     Ok(())
+}
+
+/// The certificate's lines of `nnscape explore`.
+fn print_certificate(c: &nnscape_landscape::Certificate) {
+    println!(
+        "certificate    {} (evaluation {}, seed {}); failed tests: {}",
+        if c.certified() { "holds" } else { "fails" },
+        c.evaluation,
+        c.seed,
+        c.failed_text()
+    );
+    let (m, t) = (&c.minima, &c.transition_states);
+    println!(
+        "  minima       P(unseen) = {:.2e} over {} quenches ({} reached a minimum; {} minima, {} hit once, {} quenches to new minima; {} stored)",
+        m.p_unseen, m.trials, m.reached, m.distinct, m.once, m.new_trials, c.new_minima
+    );
+    println!(
+        "  TS           P(unseen) = {:.2e} over {} searches ({} converged; {} TS, {} hit once, {} searches to new TS; {} stored)",
+        t.p_unseen, t.trials, t.reached, t.distinct, t.once, t.new_trials, c.new_transition_states
+    );
+    println!(
+        "  seeds        {} further seeds added {} minima and {} TS: {}",
+        c.agreement_seeds.len(),
+        c.agreement_added.0,
+        c.agreement_added.1,
+        if c.seed_agreement() {
+            "agree"
+        } else {
+            "disagree"
+        }
+    );
+    if !c.connected {
+        let ids: Vec<String> = c.disconnected.iter().map(|i| i.to_string()).collect();
+        println!("  disconnected minima {}", ids.join(" "));
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -3,8 +3,10 @@
 //! PATHSAMPLE's job for neural-network loss landscapes: a durable SQLite database per landscape
 //! holding every minimum and transition state found, deduplicated up to the network symmetries,
 //! with a log of the searches made so that an interrupted exploration resumes where it stopped;
-//! the exploration driver that grows the database to saturation (basin-hopping, single-ended and
-//! double-ended transition-state searches); and export / import in CSV and PATHSAMPLE formats.
+//! the exploration driver that grows the database until its completeness certificate holds
+//! (basin-hopping, single-ended and double-ended transition-state searches; the certificate in
+//! [`certificate`]: Good-Turing estimates from independent quenches and searches, seed
+//! agreement, connectivity); and export / import in CSV and PATHSAMPLE formats.
 //! It may depend on nnscape-model, nnscape-optim and nnscape-ts, never on the analysis crate or
 //! the command-line tool.
 //!
@@ -66,6 +68,7 @@
 
 #![warn(missing_docs)]
 
+pub mod certificate;
 pub mod db;
 pub mod error;
 pub mod explore;
@@ -73,13 +76,16 @@ pub mod graph;
 pub mod pathsample;
 pub mod point;
 
+pub use certificate::{
+    good_turing, Certificate, CertificateParams, CertificateTest, GoodTuring, StartScale,
+};
 pub use db::{
-    CycleRecord, DbSnapshot, LandscapeDb, LandscapeIdentity, SearchMethod, StoredPath,
-    SCHEMA_VERSION,
+    CertificateStart, CycleRecord, DbSnapshot, LandscapeDb, LandscapeIdentity, SearchMethod,
+    StoredPath, TrialKind, SCHEMA_VERSION,
 };
 pub use error::LandscapeError;
 pub use explore::{
-    add_stationary_points, embedded_stationary_points, explore, summarise, ExploreParams,
+    add_stationary_points, certify, embedded_stationary_points, explore, summarise, ExploreParams,
     ExploreProgress, ExploreReport, ExploreStopReason, LandscapeSummary, Phase, SEED_RMS_GRADIENT,
 };
 pub use graph::{energy_order, global_minimum, UnionFind};

@@ -260,5 +260,6 @@ fn smaller_landscape_seeds_the_larger_one() {
         add_stationary_points(&big, &big_loss, &seeds, &ExploreParams::default()).unwrap(),
         (0, 0)
     );
-    assert_eq!(run(&big, &big_loss, 2).stop, ExploreStopReason::Saturated);
+    let r = run(&big, &big_loss, 2);
+    assert_eq!(r.stop, ExploreStopReason::Saturated, "{:?}", r.certificate);
 }

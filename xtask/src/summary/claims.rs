@@ -100,6 +100,63 @@ pub fn overview(grid: &Grid, results: &[LandscapeResult]) -> Overview {
     }
 }
 
+/// How sure the counts of one group of landscapes (one N_h) are: the completeness
+/// certificates of its landscapes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certainty {
+    pub n_hidden: usize,
+    pub landscapes: usize,
+    pub certified: usize,
+    /// Landscapes with a finished certificate evaluation.
+    pub evaluated: usize,
+    /// Largest Good-Turing chance of an unseen minimum / transition state over the evaluated
+    /// landscapes of the group.
+    pub worst_p_minimum: Option<f64>,
+    pub worst_p_ts: Option<f64>,
+    /// Landscapes whose extra seeds added nothing.
+    pub seed_agreement: usize,
+    /// (name, failed tests or why no certificate) of each landscape not certified.
+    pub not_certified: Vec<(String, String)>,
+}
+
+/// One [`Certainty`] per N_h, ascending.
+pub fn certainty(results: &[LandscapeResult]) -> Vec<Certainty> {
+    let axes = Axes::of(results);
+    axes.hidden
+        .iter()
+        .map(|&h| {
+            let group: Vec<&LandscapeResult> = results.iter().filter(|r| r.n_hidden == h).collect();
+            let certs: Vec<_> = group
+                .iter()
+                .filter_map(|r| r.certificate.as_ref())
+                .collect();
+            let worst = |f: fn(&crate::explore::CertificateFigures) -> f64| {
+                certs.iter().map(|c| f(c)).reduce(f64::max)
+            };
+            Certainty {
+                n_hidden: h,
+                landscapes: group.len(),
+                certified: group.iter().filter(|r| r.saturated).count(),
+                evaluated: certs.len(),
+                worst_p_minimum: worst(|c| c.p_unseen_minimum),
+                worst_p_ts: worst(|c| c.p_unseen_ts),
+                seed_agreement: certs.iter().filter(|c| c.seed_agreement).count(),
+                not_certified: group
+                    .iter()
+                    .filter(|r| !r.saturated)
+                    .map(|r| {
+                        let why = match &r.certificate {
+                            Some(c) if c.failed != "none" => c.failed.clone(),
+                            _ => format!("no certificate: {}", r.stop),
+                        };
+                        (r.name.clone(), why)
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 /// One cell of the counts table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CountCell {

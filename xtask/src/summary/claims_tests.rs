@@ -30,6 +30,15 @@ fn result(n_hidden: usize, lambda: f64, minima: usize, ts: usize) -> LandscapeRe
         seconds_this_run: 0.0,
         seconds_total: 0.0,
         budget_seconds: 1.0,
+        certificate: Some(crate::explore::CertificateFigures {
+            p_unseen_minimum: 0.0,
+            p_unseen_ts: 0.01,
+            seed_agreement: true,
+            certified: true,
+            failed: "none".into(),
+            disconnected: 0,
+            evaluations: 1,
+        }),
         counts: LandscapeCounts {
             n_hidden,
             lambda,
@@ -433,5 +442,42 @@ fn the_renderer_writes_the_numbers_of_each_claim() {
     assert_eq!(
         text.matches("Not computed in this run (`--only`).").count(),
         3
+    );
+}
+
+#[test]
+fn certainty_per_group_takes_the_worst_estimate_and_names_the_open_landscapes() {
+    let mut res = quick_table();
+    let c = res[4].certificate.as_mut().unwrap();
+    c.p_unseen_minimum = 5e-4;
+    c.p_unseen_ts = 0.04;
+    res[5].saturated = false;
+    let c = res[5].certificate.as_mut().unwrap();
+    c.certified = false;
+    c.seed_agreement = false;
+    c.failed = "seed-agreement, connected".into();
+    res[8].saturated = false;
+    res[8].certificate = None;
+    res[8].stop = "time budget".into();
+    let g = certainty(&res);
+    assert_eq!(g.len(), 3);
+    assert_eq!((g[0].n_hidden, g[0].certified, g[0].evaluated), (1, 3, 3));
+    assert_eq!(g[1].worst_p_minimum, Some(5e-4));
+    assert_eq!(g[1].worst_p_ts, Some(0.04));
+    assert_eq!((g[1].certified, g[1].seed_agreement), (2, 2));
+    assert_eq!(
+        g[1].not_certified,
+        [(
+            "h2_l1e-3".to_string(),
+            "seed-agreement, connected".to_string()
+        )]
+    );
+    assert_eq!((g[2].certified, g[2].evaluated), (2, 2));
+    assert_eq!(
+        g[2].not_certified,
+        [(
+            "h3_l1e-3".to_string(),
+            "no certificate: time budget".to_string()
+        )]
     );
 }

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use super::claims::{
-    Classification, CountsTable, Embedding, Exception, Fraction, Growth, LambdaDependence,
-    Overview, Points, Ratio, Sensitivity, EMBED_STATIONARY_RMS,
+    Certainty, Classification, CountsTable, Embedding, Exception, Fraction, Growth,
+    LambdaDependence, Overview, Points, Ratio, Sensitivity, EMBED_STATIONARY_RMS,
 };
 use super::{Claims, Finding};
 use crate::grid::lambda_label;
@@ -45,6 +45,7 @@ pub fn render(c: &Claims) -> String {
     let mut s = String::new();
     overview(&mut s, &c.overview);
     counts(&mut s, &c.counts);
+    certainty(&mut s, &c.certainty);
     growth(&mut s, &c.growth);
     lambda(&mut s, &c.lambda);
     ratio(&mut s, &c.ratio);
@@ -64,7 +65,7 @@ fn overview(s: &mut String, o: &Overview) {
     );
     let _ = writeln!(
         s,
-        "\nGrid: N_h in {{{}}}, lambda in {{{}}}: {} landscape(s) in this run, {} saturated.",
+        "\nGrid: N_h in {{{}}}, lambda in {{{}}}: {} landscape(s) in this run, {} certified complete.",
         seq(&o.grid_hidden),
         o.grid_lambdas
             .iter()
@@ -77,7 +78,9 @@ fn overview(s: &mut String, o: &Overview) {
     if o.unsaturated.is_empty() {
         let _ = writeln!(
             s,
-            "Every landscape saturated: a full cycle of basin-hopping and transition-state searches found nothing new."
+            "Every landscape is certified complete: independent random-start quenches and transition-state searches found \
+             nothing new and estimate (Good-Turing) that one more would find an unseen point with a small probability, \
+             two further seeds added nothing, and every minimum is joined to the global minimum (next section)."
         );
     } else {
         let open: Vec<String> = o
@@ -87,21 +90,67 @@ fn overview(s: &mut String, o: &Overview) {
             .collect();
         let _ = writeln!(
             s,
-            "Not saturated within the time budget, so their counts are lower bounds (marked `*` below and drawn hollow in the plots): {}.",
+            "Not certified complete, so their counts are lower bounds (marked `*` below and drawn hollow in the plots; \
+             why in the next section): {}.",
             open.join(", ")
         );
     }
     if !o.disconnected.is_empty() {
         let _ = writeln!(
             s,
-            "\nSaturated is not the same as complete: in {} of {} landscapes the minima are not all joined to the global minimum \
-             by known transition states (marked `+` below): {}. The searches stopped finding new points there, but the \
-             transition states joining those minima were never found, so their transition-state counts (and perhaps their minima) \
-             are lower bounds.",
+            "\nIn {} of {} landscapes the minima are not all joined to the global minimum by known transition states \
+             (marked `+` below): {}. The transition states joining those minima were never found, so their \
+             transition-state counts (and perhaps their minima) are lower bounds.",
             o.disconnected.len(),
             o.n_landscapes,
             o.disconnected.join(", ")
         );
+    }
+}
+
+/// A probability in the summary's prose: `0` or two significant digits.
+fn prob(p: f64) -> String {
+    if p == 0.0 {
+        "0".into()
+    } else {
+        format!("{p:.1e}")
+    }
+}
+
+fn certainty(s: &mut String, groups: &[Certainty]) {
+    let _ = writeln!(s, "\n## How sure the counts are\n");
+    let _ = writeln!(
+        s,
+        "Each landscape's completeness certificate (`p_unseen_minimum, p_unseen_ts, seed_agreement, certified` in counts.csv): \
+         random-start quenches and single-ended transition-state searches independent of the exploration, each end point \
+         matched to the map; P(unseen) is the Good-Turing chance that one more trial reaches a point the map lacks \
+         ((points reached exactly once + trials reaching new points) / trials); two further seeds must add \
+         nothing and the map must be connected.\n"
+    );
+    for g in groups {
+        let mut line = format!(
+            "- N_h = {}: {} of {} landscape(s) certified",
+            g.n_hidden, g.certified, g.landscapes
+        );
+        if let (Some(pm), Some(pt)) = (g.worst_p_minimum, g.worst_p_ts) {
+            let _ = write!(
+                line,
+                "; at worst P(unseen minimum) = {} and P(unseen transition state) = {}; further seeds added nothing in {} of {}",
+                prob(pm),
+                prob(pt),
+                g.seed_agreement,
+                g.evaluated
+            );
+        }
+        if !g.not_certified.is_empty() {
+            let open: Vec<String> = g
+                .not_certified
+                .iter()
+                .map(|(name, why)| format!("{name} ({why})"))
+                .collect();
+            let _ = write!(line, "; not certified: {}", open.join(", "));
+        }
+        let _ = writeln!(s, "{line}.");
     }
 }
 

@@ -10,8 +10,9 @@ use crate::error::LandscapeError;
 
 /// Schema version written to `PRAGMA user_version`.
 /// Version 2 added `eigenvalue_cutoff` to the landscape's stored
-/// [`Tolerances`](nnscape_optim::Tolerances).
-pub const SCHEMA_VERSION: i64 = 2;
+/// [`Tolerances`](nnscape_optim::Tolerances); version 3 the completeness certificates
+/// (tables `certificates`, `certificate_trials`, `certificate_steps`).
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The columns every stationary point has, in both point tables (one definition, so that the
 /// two tables cannot drift apart).

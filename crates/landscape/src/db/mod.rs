@@ -8,12 +8,14 @@
 //! - `results`: storing the verified results of nnscape-ts searches in one call;
 //! - `log`: the search log and the exploration cycles;
 //! - `snapshot`: the stored points as exact bit patterns, for comparing two databases.
+//! - `certificate`: the completeness certificates and the log of their trials.
 //!
 //! Every accepted point is committed in its own transaction in WAL mode, so killing a run loses
 //! at most the searches in flight. A file is never silently reused for another landscape or
 //! overwritten: opening checks the schema version, the file's integrity and the landscape's
 //! identity, read-only, before anything is written.
 
+mod certificate;
 mod identity;
 mod log;
 mod points;
@@ -28,8 +30,10 @@ use nnscape_optim::Tolerances;
 use rusqlite::{params, Connection, OpenFlags};
 
 use crate::error::LandscapeError;
+use certificate::CERTIFICATE_SCHEMA;
 use identity::{check_identity, SCHEMA};
 
+pub use certificate::{CertificateStart, TrialKind};
 pub use identity::{LandscapeIdentity, SCHEMA_VERSION};
 pub use log::{CycleRecord, SearchMethod};
 pub use results::StoredPath;
@@ -71,7 +75,7 @@ impl LandscapeDb {
         }
         let conn = Self::connect(path)?;
         conn.execute_batch(&format!(
-            "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            "BEGIN; {SCHEMA} {CERTIFICATE_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
         ))?;
         conn.execute(
             "INSERT INTO landscape VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",

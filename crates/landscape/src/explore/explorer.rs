@@ -62,7 +62,7 @@ impl<'a> Explorer<'a> {
         }
     }
 
-    fn budget_exhausted(&self) -> Option<ExploreStopReason> {
+    pub(super) fn budget_exhausted(&self) -> Option<ExploreStopReason> {
         if let Some(t) = self.params.max_time {
             if self.started.elapsed() >= t {
                 return Some(ExploreStopReason::TimeBudget);

@@ -5,6 +5,7 @@ use std::time::Duration;
 use nnscape_optim::{BasinHoppingParams, Stop};
 use nnscape_ts::{ConnectParams, NearSearchParams, SingleEndedParams};
 
+use crate::certificate::CertificateParams;
 use crate::error::LandscapeError;
 
 /// Settings of [`explore`](crate::explore()). The defaults are the recipe the nnscape results
@@ -67,7 +68,8 @@ pub struct ExploreParams {
     pub connect_partners: usize,
     /// At most this many cycles.
     ///
-    /// Default 10, a cap (the XOR landscapes of the tests saturate within two cycles).
+    /// Default 10, a cap (the XOR landscapes of the tests are certified within five cycles:
+    /// two to map them, then one after each certificate evaluation that found points).
     pub max_cycles: usize,
     /// Wall-clock budget, checked between batches of searches.
     ///
@@ -82,6 +84,14 @@ pub struct ExploreParams {
     ///
     /// Default 8.
     pub batch_size: usize,
+    /// The completeness certificate, evaluated whenever a cycle adds nothing: the exploration
+    /// stops when it holds (and cycles on when it does not, within its evaluation budget).
+    /// `None`: stop at the first cycle that adds nothing (the saturation rule before the
+    /// certificate; quicker, and proves nothing).
+    ///
+    /// Default `Some(`[`CertificateParams::default`]`)` (issue 11: a map is complete when the
+    /// certificate holds).
+    pub certificate: Option<CertificateParams>,
 }
 
 impl Default for ExploreParams {
@@ -117,6 +127,7 @@ impl Default for ExploreParams {
             max_time: None,
             max_searches: None,
             batch_size: 8,
+            certificate: Some(CertificateParams::default()),
         }
     }
 }
@@ -164,6 +175,10 @@ impl ExploreParams {
             .map_err(|e| LandscapeError::nested("connect", e))?;
         at_least_one("max_cycles", self.max_cycles)?;
         at_least_one("connect_partners", self.connect_partners)?;
-        at_least_one("batch_size", self.batch_size)
+        at_least_one("batch_size", self.batch_size)?;
+        match &self.certificate {
+            Some(c) => c.validate(),
+            None => Ok(()),
+        }
     }
 }

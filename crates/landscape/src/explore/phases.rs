@@ -3,7 +3,7 @@
 //! of the minima not yet joined to the global minimum.
 
 use nnscape_model::vector::rms;
-use nnscape_optim::{basin_hopping_with, LocalScale, NetworkSystem};
+use nnscape_optim::{basin_hopping_with, BasinHoppingParams, LocalScale, NetworkSystem};
 use nnscape_ts::{
     connect, saddles_near, single_ended_paths, ConnectResult, SingleEndedResult, VerifyError,
 };
@@ -168,11 +168,23 @@ impl Explorer<'_> {
                     .collect();
             }
         }
+        self.run_basin_hopping(&bh)?;
+        self.db
+            .log_search(SearchMethod::BasinHopping, Some(cycle), None, "done")?;
+        self.progress(cycle, Phase::BasinHopping, report)
+    }
+
+    /// Basin-hopping with `bh`, every minimum it finds stored (also the certificate's
+    /// seed-agreement cycles, with their own seeds).
+    pub(super) fn run_basin_hopping(
+        &mut self,
+        bh: &BasinHoppingParams,
+    ) -> Result<(), LandscapeError> {
         let mut failure = None;
         let system = self.system.clone();
         basin_hopping_with(
             &system,
-            &bh,
+            bh,
             |m| {
                 if failure.is_none() {
                     if let Err(e) = self
@@ -186,12 +198,10 @@ impl Explorer<'_> {
             |_| {},
         )
         .map_err(|e| LandscapeError::nested("basin_hopping", e))?;
-        if let Some(e) = failure {
-            return Err(e);
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
-        self.db
-            .log_search(SearchMethod::BasinHopping, Some(cycle), None, "done")?;
-        self.progress(cycle, Phase::BasinHopping, report)
     }
 }
 

@@ -1,6 +1,7 @@
 //! What an exploration reports: its progress while it runs, why it stopped, and the state of
 //! the database ([`summarise`]: counts, global minimum, connectivity).
 
+use crate::certificate::Certificate;
 use crate::db::LandscapeDb;
 use crate::error::LandscapeError;
 use crate::graph::{global_minimum, UnionFind};
@@ -19,6 +20,10 @@ pub enum Phase {
     NearOrigin,
     /// The Newton root search for transition states from random starts.
     RootSearch,
+    /// The completeness certificate's quenches and single-ended searches.
+    Certificate,
+    /// The certificate's extra exploration cycles with further seeds.
+    SeedAgreement,
 }
 
 impl std::fmt::Display for Phase {
@@ -29,6 +34,8 @@ impl std::fmt::Display for Phase {
             Phase::Connect => "connect",
             Phase::NearOrigin => "near W = 0",
             Phase::RootSearch => "root search",
+            Phase::Certificate => "certificate",
+            Phase::SeedAgreement => "seed agreement",
         })
     }
 }
@@ -55,8 +62,21 @@ pub struct ExploreProgress {
 /// Why an exploration stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExploreStopReason {
-    /// A full cycle added no minimum and no transition state.
+    /// The map is complete: the completeness certificate holds (a cycle added nothing, and then
+    /// the quench and transition-state estimates, seed agreement and connectivity passed,
+    /// [`Certificate`]). Without a certificate
+    /// ([`ExploreParams::certificate`](crate::ExploreParams::certificate) `None`): a full cycle
+    /// added no minimum and no transition state.
     Saturated,
+    /// `max_evaluations` certificate evaluations failed
+    /// ([`CertificateParams::max_evaluations`](crate::CertificateParams::max_evaluations));
+    /// [`ExploreReport::certificate`] says which tests.
+    CertificateBudget,
+    /// A certificate evaluation failed and found nothing new (no minimum, no transition state,
+    /// nothing from the other seeds): more cycles cannot change its verdict, so the map is
+    /// reported as not certified ([`ExploreReport::certificate`] says which tests failed,
+    /// typically connectivity).
+    CertificateFailed,
     /// `max_cycles` cycles ran without saturating.
     MaxCycles,
     /// `max_time` ran out.
@@ -66,7 +86,8 @@ pub enum ExploreStopReason {
 }
 
 impl ExploreStopReason {
-    /// `true` for [`ExploreStopReason::Saturated`]: the map is complete by the saturation rule.
+    /// `true` for [`ExploreStopReason::Saturated`]: the map is certified complete (or, without a
+    /// certificate, saturated).
     pub fn is_saturated(self) -> bool {
         self == ExploreStopReason::Saturated
     }
@@ -76,6 +97,8 @@ impl std::fmt::Display for ExploreStopReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             ExploreStopReason::Saturated => "saturated",
+            ExploreStopReason::CertificateBudget => "certificate budget",
+            ExploreStopReason::CertificateFailed => "certificate failed",
             ExploreStopReason::MaxCycles => "cycle budget",
             ExploreStopReason::TimeBudget => "time budget",
             ExploreStopReason::SearchBudget => "search budget",
@@ -114,6 +137,9 @@ pub struct ExploreReport {
     pub searches: usize,
     /// Wall-clock time of this run.
     pub seconds: f64,
+    /// The database's last finished certificate evaluation (of this run or an earlier one):
+    /// its numbers, which tests failed, the disconnected minima.
+    pub certificate: Option<Certificate>,
 }
 
 /// The global minimum of `minima` (in id order) and, for each minimum, whether stored

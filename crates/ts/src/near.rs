@@ -17,7 +17,7 @@
 //!    scaled energy drops by 1e-6) and quench in scaled units (L-BFGS, RMS gradient 1e-6 in
 //!    scaled units = 1e-6 `e / s` unscaled). A quench that leaves the scaled region (`|u|`
 //!    beyond `escape_radius`) is finished at the ordinary scale; both ends are then polished
-//!    and Hessian-checked with [`minimise_to_minimum`] in the potential's own coordinates.
+//!    and Hessian-checked with [`minimise_to_minimum`](crate::minimise_to_minimum) in the potential's own coordinates.
 
 use nnscape_model::vector::norm;
 use nnscape_optim::{
@@ -62,7 +62,7 @@ pub struct NearSearchParams {
     /// Default 30, several times the radii of the saddles: the energy there is no longer of
     /// order `e`.
     pub escape_radius: f64,
-    /// Polish and Hessian check of the two minima, unscaled ([`minimise_to_minimum`]).
+    /// Polish and Hessian check of the two minima, unscaled ([`minimise_to_minimum`](crate::minimise_to_minimum)).
     pub verify: VerifyParams,
     /// Seed of the starts (ChaCha8).
     pub seed: u64,

@@ -36,3 +36,15 @@ pub(crate) fn positive(name: &str, value: f64) -> Result<(), OptimError> {
 pub(crate) fn count(name: &str, value: usize) -> Result<(), OptimError> {
     require(value >= 1, name, value as f64, "must be at least 1")
 }
+
+/// A push-off range: `initial_push_off` finite and `> 0`, `max_push_off` finite and
+/// `>= initial_push_off`.
+pub(crate) fn push_off_range(initial: f64, max: f64) -> Result<(), OptimError> {
+    positive("initial_push_off", initial)?;
+    require(
+        max.is_finite() && max >= initial,
+        "max_push_off",
+        max,
+        "must be finite and >= initial_push_off",
+    )
+}

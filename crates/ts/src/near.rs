@@ -27,7 +27,7 @@ use nnscape_optim::{
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::check::{count, positive, require};
+use crate::check::{count, positive, push_off_range, require};
 use crate::eigen::hessian_eigen;
 use crate::hef::TransitionState;
 use crate::verify::{
@@ -113,13 +113,7 @@ impl NearSearchParams {
             "must be finite and >= min_radius",
         )?;
         self.newton.validate().map_err(|e| e.within("newton"))?;
-        positive("initial_push_off", self.initial_push_off)?;
-        require(
-            self.max_push_off.is_finite() && self.max_push_off >= self.initial_push_off,
-            "max_push_off",
-            self.max_push_off,
-            "must be finite and >= initial_push_off",
-        )?;
+        push_off_range(self.initial_push_off, self.max_push_off)?;
         positive("push_off_energy_drop", self.push_off_energy_drop)?;
         self.quench.validate().map_err(|e| e.within("quench"))?;
         require(

@@ -15,7 +15,7 @@ use nnscape_optim::{
     Minimum, MinimumParams, OptimError, Scaled, System,
 };
 
-use crate::check::{positive, require};
+use crate::check::{positive, push_off_range, require};
 use crate::eigen::EigenError;
 use crate::hef::{find_transition_state, HefParams, TransitionState, TsFailure};
 
@@ -114,13 +114,7 @@ impl VerifyParams {
         self.scaled_quench
             .validate()
             .map_err(|e| e.within("scaled_quench"))?;
-        positive("initial_push_off", self.initial_push_off)?;
-        require(
-            self.max_push_off.is_finite() && self.max_push_off >= self.initial_push_off,
-            "max_push_off",
-            self.max_push_off,
-            "must be finite and >= initial_push_off",
-        )?;
+        push_off_range(self.initial_push_off, self.max_push_off)?;
         require(
             self.push_off_energy_drop.is_finite() && self.push_off_energy_drop >= 0.0,
             "push_off_energy_drop",

@@ -3,25 +3,11 @@
 
 use nnscape_landscape::{
     certify, explore, good_turing, Certificate, CertificateTest, ExploreParams, ExploreStopReason,
-    GoodTuring, LandscapeDb, TrialKind,
+    GoodTuring, LandscapeDb,
 };
-use nnscape_model::Loss;
 
 mod common;
-use common::{new_db, xor_loss};
-
-fn pool(threads: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap()
-}
-
-fn run(db: &LandscapeDb, loss: &Loss, threads: usize) -> nnscape_landscape::ExploreReport {
-    pool(threads)
-        .install(|| explore(db, loss, &ExploreParams::default(), |_| {}))
-        .unwrap()
-}
+use common::{new_db, pool, run, xor_loss};
 
 #[test]
 fn good_turing_on_a_hand_made_hit_list() {
@@ -140,29 +126,6 @@ fn an_incomplete_map_fails_and_is_filled() {
     // The failing tests are stored with it.
     assert_eq!(db.latest_certificate().unwrap(), Some(c.clone()));
     assert!(c.failed_text().contains("minima"));
-}
-
-/// The same certificate rows (seeds, numbers, every trial's outcome) for one and two threads.
-#[test]
-fn same_certificate_for_one_and_two_threads() {
-    let dir = tempfile::tempdir().unwrap();
-    let loss = xor_loss(3, 1e-2);
-    let a = new_db(&dir, "a.sqlite", &loss);
-    let b = new_db(&dir, "b.sqlite", &loss);
-    let ra = run(&a, &loss, 1);
-    let rb = run(&b, &loss, 2);
-    assert_eq!(ra.certificate, rb.certificate);
-    let ca = a.certificates().unwrap();
-    assert!(!ca.is_empty());
-    assert_eq!(ca, b.certificates().unwrap());
-    for c in &ca {
-        for kind in [TrialKind::Quench, TrialKind::TsSearch] {
-            assert_eq!(
-                a.certificate_trials(c.evaluation, kind).unwrap(),
-                b.certificate_trials(c.evaluation, kind).unwrap()
-            );
-        }
-    }
 }
 
 /// A run stopped by a time budget anywhere (inside a certificate evaluation too) and rerun until

@@ -3,32 +3,13 @@
 use std::collections::HashSet;
 
 use nnscape_landscape::{
-    explore, pathsample, ExploreParams, ExploreStopReason, LandscapeDb, Tolerances,
+    explore, pathsample, ExploreParams, ExploreStopReason, Tolerances, TrialKind,
 };
-use nnscape_model::Loss;
 use nnscape_optim::System;
 use nnscape_ts::{push_off_and_minimise, NetworkAlignment, TransitionState, VerifyParams};
 
 mod common;
-use common::{new_db, xor_loss};
-
-fn run(db: &LandscapeDb, loss: &Loss, threads: usize) -> nnscape_landscape::ExploreReport {
-    run_with(db, loss, threads, &ExploreParams::default())
-}
-
-fn run_with(
-    db: &LandscapeDb,
-    loss: &Loss,
-    threads: usize,
-    params: &ExploreParams,
-) -> nnscape_landscape::ExploreReport {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap()
-        .install(|| explore(db, loss, params, |_| {}))
-        .unwrap()
-}
+use common::{new_db, run, run_with, xor_loss};
 
 /// XOR with N_h = 2 and lambda = 1e-2 explores to saturation, its graph is connected, every
 /// stored transition state has index 1 and its two stored minima are the ones its push-off
@@ -114,6 +95,19 @@ fn same_database_for_one_and_two_threads() {
     let rb = run(&b, &loss, 2);
     assert_eq!(ra.summary, rb.summary);
     assert_eq!(a.snapshot().unwrap(), b.snapshot().unwrap());
+    // The same certificate rows too: seeds, numbers and every trial's outcome.
+    assert_eq!(ra.certificate, rb.certificate);
+    let ca = a.certificates().unwrap();
+    assert!(!ca.is_empty());
+    assert_eq!(ca, b.certificates().unwrap());
+    for c in &ca {
+        for kind in [TrialKind::Quench, TrialKind::TsSearch] {
+            assert_eq!(
+                a.certificate_trials(c.evaluation, kind).unwrap(),
+                b.certificate_trials(c.evaluation, kind).unwrap()
+            );
+        }
+    }
     // Rerunning a saturated database does nothing.
     let again = run(&a, &loss, 2);
     assert_eq!(again.stop, ExploreStopReason::Saturated);

@@ -49,3 +49,33 @@ pub fn minimum_from(loss: &mut Loss, start: &[f64]) -> StationaryPoint {
     assert!(point.rms_gradient <= 1e-10);
     point
 }
+
+/// A rayon pool of `threads` workers (results must not depend on it).
+pub fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+}
+
+/// `explore` with `params` on a pool of `threads` workers.
+pub fn run_with(
+    db: &LandscapeDb,
+    loss: &Loss,
+    threads: usize,
+    params: &nnscape_landscape::ExploreParams,
+) -> nnscape_landscape::ExploreReport {
+    pool(threads)
+        .install(|| nnscape_landscape::explore(db, loss, params, |_| {}))
+        .unwrap()
+}
+
+/// `explore` with the default settings on a pool of `threads` workers.
+pub fn run(db: &LandscapeDb, loss: &Loss, threads: usize) -> nnscape_landscape::ExploreReport {
+    run_with(
+        db,
+        loss,
+        threads,
+        &nnscape_landscape::ExploreParams::default(),
+    )
+}

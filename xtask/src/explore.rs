@@ -8,8 +8,8 @@ use anyhow::{ensure, Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use nnscape_analysis::counts::{landscape_counts, LandscapeCounts};
 use nnscape_landscape::{
-    add_stationary_points, embedded_stationary_points, explore, Certificate, ExploreParams,
-    LandscapeDb, LandscapeIdentity, Tolerances,
+    add_stationary_points, embedded_stationary_points, explore, split_node_starts, Certificate,
+    ExploreParams, LandscapeDb, LandscapeIdentity, Tolerances,
 };
 use nnscape_model::{Dataset, Loss, Network};
 use serde::Serialize;
@@ -19,14 +19,18 @@ use crate::ReproduceOptions;
 
 /// Exploration time budget of the whole default grid: the study, certificates included, must
 /// finish within 10 minutes on a 2-core machine; the rest is margin for the analyses. Measured
-/// on a shared 2-core machine: 176 s of exploration for the 45 landscapes, most of it in the
-/// certificates' transition-state searches (about 50 ms each, 200 per evaluation). A landscape
-/// stopped by its share is reported as not certified (`stop = time budget`).
+/// on a 2-core machine (issue 11): about 170 s of exploration for the 45 landscapes, most of it
+/// at N_h = 4-5 and lambda <= 1e-4 (single-ended searches along every mode of 14-32 minima,
+/// root searches around each, the certificates' 3,000 quenches and 3,000 root searches). A
+/// landscape stopped by its share is reported as not certified (`stop = time budget`).
 pub const FULL_TIME_BUDGET: Duration = Duration::from_secs(8 * 60);
 /// Exploration time budget of the `--quick` grid.
 pub const QUICK_TIME_BUDGET: Duration = Duration::from_secs(90);
-/// No landscape gets less than this, whatever the budget left.
-pub const MIN_LANDSCAPE_BUDGET: Duration = Duration::from_secs(2);
+/// No landscape gets less than this, whatever the budget left: the shares of the small
+/// landscapes (about 2 s at N_h = 1) are below what even a one-minimum landscape needs for its
+/// certificate on a busy machine (2-3 s measured), and a landscape cut off by the clock is
+/// not certified and depends on the machine.
+pub const MIN_LANDSCAPE_BUDGET: Duration = Duration::from_secs(20);
 /// Cycle cap of every exploration: high, so that the time budget (not the cycle count) is
 /// what stops a landscape that does not saturate.
 pub const MAX_CYCLES: usize = 50;
@@ -97,7 +101,7 @@ impl From<&Certificate> for CertificateFigures {
 }
 
 /// Weight of a landscape in the time budget: the cost of mapping and certifying grows with N_h
-/// (measured with certificates: 0.6-2.5 s at N_h = 1-2, 2-7 s at N_h = 3, 2-13 s at N_h = 4-5).
+/// (measured with certificates, issue 11: 1-4 s at N_h = 1-2, 4-11 s at N_h = 3, 3-37 s at N_h = 4-5).
 fn budget_weight(k: &LandscapeKey) -> f64 {
     2f64.powi(k.n_hidden as i32)
 }
@@ -195,7 +199,8 @@ fn explore_one(
         if small_path.exists() {
             let small = LandscapeDb::open_existing(&small_path)
                 .with_context(|| format!("opening {}", small_path.display()))?;
-            let seeds = embedded_stationary_points(&small)?;
+            let mut seeds = embedded_stationary_points(&small)?;
+            seeds.extend(split_node_starts(&small)?);
             bar.set_message(format!("seeding from {}", smaller.name()));
             add_stationary_points(&db, &loss, &seeds, &params)
                 .with_context(|| format!("seeding {} from {}", k.name(), smaller.name()))?;

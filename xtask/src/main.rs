@@ -39,8 +39,9 @@ enum Command {
         /// --quick), shared out by N_h.
         #[arg(long, value_name = "MIN")]
         budget_minutes: Option<f64>,
-        /// Explore each landscape from scratch instead of seeding it with the embedded
-        /// stationary points of the landscape with one hidden node fewer.
+        /// Explore each landscape from scratch instead of seeding it with the stationary points
+        /// of the landscape with one hidden node fewer (embedded with a zero node, and with each
+        /// node split in two).
         #[arg(long)]
         no_embed_seeds: bool,
     },

@@ -8,8 +8,8 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nnscape_analysis::embed::check_larger_landscape;
 use nnscape_landscape::{
-    add_stationary_points, embedded_stationary_points, explore, pathsample, ExploreParams,
-    LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances,
+    add_stationary_points, embedded_stationary_points, explore, pathsample, split_node_starts,
+    ExploreParams, LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances,
 };
 
 use crate::common::{create, thread_pool, NetworkArgs};
@@ -45,8 +45,10 @@ pub struct ExploreArgs {
     #[arg(long)]
     pub modes: Option<usize>,
     /// Before exploring, add the minima and transition states of this database of the same
-    /// landscape with one hidden node fewer, embedded (extra node all zero): they stay
-    /// stationary, and those that are minima or transition states here seed the map.
+    /// landscape with one hidden node fewer, embedded (extra node all zero; they stay
+    /// stationary) and with each node split in two (polished to the stationary point where two
+    /// nodes compute the same function): those that are minima or transition states here seed
+    /// the map.
     #[arg(long, value_name = "FILE")]
     pub seed_from: Option<PathBuf>,
 }
@@ -110,7 +112,8 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
                     args.db.display()
                 )
             })?;
-            let seeds = embedded_stationary_points(&small)?;
+            let mut seeds = embedded_stationary_points(&small)?;
+            seeds.extend(split_node_starts(&small)?);
             let (m, t) = add_stationary_points(&db, &loss, &seeds, &params)?;
             println!(
                 "seeded from {}: {m} new minima, {t} new transition states",
@@ -182,7 +185,7 @@ fn print_certificate(c: &nnscape_landscape::Certificate) {
         m.p_unseen, m.trials, m.reached, m.distinct, m.once, m.new_trials, c.new_minima
     );
     println!(
-        "  TS           P(unseen) = {:.2e} over {} searches ({} converged; {} TS, {} hit once, {} searches to new TS; {} stored)",
+        "  TS           P(unseen) = {:.2e} over {} root searches ({} reached a verified TS; {} TS, {} hit once, {} searches to new TS; {} stored)",
         t.p_unseen, t.trials, t.reached, t.distinct, t.once, t.new_trials, c.new_transition_states
     );
     println!(

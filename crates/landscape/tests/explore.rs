@@ -245,9 +245,48 @@ fn smaller_landscape_seeds_the_larger_one() {
         }
     }
     assert!(expected_minima + expected_ts > 0);
+    // Every new point comes with its image under the data's x1 <-> x2 swap.
     assert!(
-        new_minima >= expected_minima && new_ts == expected_ts,
+        new_minima >= expected_minima && new_ts >= expected_ts && new_ts <= 2 * expected_ts,
         "{new_minima} {new_ts}"
+    );
+    // The split nodes: starts next to the points where two nodes compute the same function.
+    let splits = nnscape_landscape::split_node_starts(&small).unwrap();
+    assert_eq!(splits.len(), 2 * seeds.len());
+    let (split_minima, split_ts) =
+        add_stationary_points(&big, &big_loss, &splits, &ExploreParams::default()).unwrap();
+    // Measured: six merged-node saddles (three pairs of x1 <-> x2 images), no minimum.
+    assert_eq!((split_minima, split_ts), (0, 6));
+    let net = *big.network();
+    let merged = |x: &[f64]| {
+        let node = |j: usize| -> Vec<f64> {
+            vec![
+                x[net.idx_w_hidden(j, 0)],
+                x[net.idx_w_hidden(j, 1)],
+                x[net.idx_b_hidden(j)],
+                x[net.idx_w_out(0, j)],
+                x[net.idx_w_out(1, j)],
+            ]
+        };
+        (0..3).any(|a| {
+            (a + 1..3).any(|b| {
+                let (u, v) = (node(a), node(b));
+                let norm = u.iter().map(|c| c * c).sum::<f64>().sqrt();
+                norm > 1e-3
+                    && (u.iter().zip(&v).all(|(p, q)| (p - q).abs() < 1e-6)
+                        || u.iter().zip(&v).all(|(p, q)| (p + q).abs() < 1e-6))
+            })
+        })
+    };
+    let stored_merged = big
+        .transition_states()
+        .unwrap()
+        .iter()
+        .filter(|t| merged(&t.point.params))
+        .count();
+    assert!(
+        split_ts > 0 && stored_merged > 0,
+        "{split_ts} {stored_merged}"
     );
     // Seeding twice adds nothing; exploring from the seeds saturates.
     assert_eq!(

@@ -188,3 +188,50 @@ fn nested_settings_are_named_by_their_path() {
         "{e}"
     );
 }
+
+/// Every stored point comes with its images under the data's input symmetries (XOR: the
+/// x1 <-> x2 swap), each transition state joined to the images of its minima: which of a pair
+/// a search reaches must not change the map.
+#[test]
+fn images_under_the_data_symmetries_are_stored() {
+    let (_dir, mut loss, db) = h2_db();
+    let net = *loss.network();
+    let found = paths_from_zero(&loss, &db, 2);
+    assert!(!found.paths.is_empty());
+    for path in &found.paths {
+        db.insert_path(&mut loss, path).unwrap().unwrap();
+    }
+    let swap = |x: &[f64]| nnscape_model::symmetry::permute_inputs(&net, x, &[1, 0]);
+    let minima = db.minima().unwrap();
+    for t in db.transition_states().unwrap() {
+        let image = swap(&t.point.params);
+        let id = db
+            .find_transition_state(t.point.energy, &image)
+            .unwrap()
+            .expect("the image of every transition state is stored");
+        let image_ts = db
+            .transition_states()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.id == id)
+            .unwrap();
+        // Its minima are the images of this one's minima.
+        let image_of = |m: i64| {
+            let p = &minima.iter().find(|x| x.id == m).unwrap().point;
+            db.find_minimum(p.energy, &swap(&p.params))
+                .unwrap()
+                .unwrap()
+        };
+        let mut expected = [image_of(t.min1), image_of(t.min2)];
+        let mut got = [image_ts.min1, image_ts.min2];
+        expected.sort();
+        got.sort();
+        assert_eq!(expected, got);
+    }
+    for m in &minima {
+        assert!(db
+            .find_minimum(m.point.energy, &swap(&m.point.params))
+            .unwrap()
+            .is_some());
+    }
+}

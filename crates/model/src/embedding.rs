@@ -29,6 +29,54 @@ pub fn embed(net: &Network, w: &[f64], position: usize) -> Result<(Network, Vec<
     Ok((big, out))
 }
 
+/// Maps a parameter vector of `net` to the network with one more hidden node by splitting
+/// node `node` in two: a copy of it is appended last and both copies carry half its
+/// out-weights, so the outputs (and the data term) are unchanged.
+///
+/// Why: the two copies compute the same function, so the point lies in the fixed-point subspace
+/// of their swap, which gradient and Newton steps never leave. On that subspace the loss is a
+/// smaller network's with the split node's in-weights regularised twice, so the smaller
+/// network's stationary points reappear there, next to the split point: often saddles of the
+/// larger network whose only descent mode moves the two copies apart, and which random starts
+/// almost never reach (Fukumizu and Amari, Neural Networks 13, 317 (2000)). With `lambda > 0`
+/// the split point itself is not stationary (the halved out-weights pay half the regulariser),
+/// so it is a start for a Newton polish, not a stationary point.
+///
+/// ```
+/// use nnscape_model::{embedding::split_node, Network, NetworkSpec};
+///
+/// let spec = NetworkSpec { n_in: 2, n_hidden: 1, n_out: 2, lambda: 1e-3 };
+/// let net = Network::new(spec).unwrap();
+/// // w_h = [1, 2], w_o = [4, -4], b_h = [3], b_o = [0.5, -0.5]
+/// let w = [1.0, 2.0, 4.0, -4.0, 3.0, 0.5, -0.5];
+/// let (big, split) = split_node(&net, &w, 0).unwrap();
+/// assert_eq!(big.n_hidden(), 2);
+/// // w_h = [1, 2, 1, 2], w_o = [2, 2, -2, -2], b_h = [3, 3], b_o unchanged
+/// assert_eq!(split, vec![1.0, 2.0, 1.0, 2.0, 2.0, 2.0, -2.0, -2.0, 3.0, 3.0, 0.5, -0.5]);
+/// ```
+pub fn split_node(
+    net: &Network,
+    w: &[f64],
+    node: usize,
+) -> Result<(Network, Vec<f64>), ModelError> {
+    let nh = net.n_hidden();
+    if node >= nh {
+        return Err(ModelError::Node {
+            node,
+            message: format!("no such node in a network with N_h = {nh}"),
+        });
+    }
+    let (big, mut out) = embed(net, w, nh)?;
+    for (dst, src) in node_indices(&big, nh).zip(node_indices(net, node)) {
+        out[dst] = w[src];
+    }
+    for i in 0..big.n_out() {
+        out[big.idx_w_out(i, node)] *= 0.5;
+        out[big.idx_w_out(i, nh)] *= 0.5;
+    }
+    Ok((big, out))
+}
+
 /// Hidden nodes whose in-weights, bias and out-weights are all within `tol` of zero.
 pub fn zero_nodes(net: &Network, w: &[f64], tol: f64) -> Vec<usize> {
     (0..net.n_hidden())

@@ -66,7 +66,7 @@ pub use eigen::{
     DEFAULT_EIGENVALUE_CUTOFF,
 };
 pub use hef::{find_transition_state, HefParams, TransitionState, TsFailure};
-pub use near::{saddles_near, NearSearchParams, NearSearchResult};
+pub use near::{newton_root, saddles_near, NearSearchParams, NearSearchResult, Root};
 pub use nnscape_optim::{euclidean, Alignment, NetworkAlignment, NoSymmetry, System, Tolerances};
 pub use single_ended::{
     single_ended, single_ended_all, single_ended_paths, SingleEndedParams, SingleEndedResult,

@@ -20,19 +20,21 @@
 //!    and Hessian-checked with [`minimise_to_minimum`](crate::minimise_to_minimum) in the potential's own coordinates.
 
 use nnscape_model::vector::norm;
+use nnscape_optim::Minimum;
 use nnscape_optim::{
     newton_polish, Alignment, HessianObjective, LbfgsParams, LocalScale, NewtonParams, OptimError,
     Scaled, System,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 use crate::check::{count, positive, push_off_range, require};
 use crate::eigen::hessian_eigen;
 use crate::hef::TransitionState;
 use crate::verify::{
-    descend_both_sides, push_off_and_minimise, ScaledDescent, TransitionPath, VerifyError,
-    VerifyParams,
+    descend_both_sides, minimise_to_minimum, push_off_and_minimise, ScaledDescent, TransitionPath,
+    VerifyError, VerifyParams,
 };
 
 /// Settings of [`saddles_near`]; each field's doc gives its default and why.
@@ -64,7 +66,7 @@ pub struct NearSearchParams {
     pub escape_radius: f64,
     /// Polish and Hessian check of the two minima, unscaled ([`minimise_to_minimum`](crate::minimise_to_minimum)).
     pub verify: VerifyParams,
-    /// Seed of the starts (ChaCha8).
+    /// Seed of the starts: start `i` draws from ChaCha8 seeded with it on stream `i`.
     pub seed: u64,
     /// Push off and quench in the region's scaled coordinates (the push-off and quench settings
     /// above), rather than at each saddle's own scale ([`push_off_and_minimise`]). Default
@@ -131,23 +133,163 @@ impl NearSearchParams {
 pub struct NearSearchResult {
     /// Distinct verified transition states with their two minima, in the order found.
     pub paths: Vec<TransitionPath>,
+    /// Root searches started.
+    pub starts: usize,
     /// Root searches that converged.
     pub converged: usize,
     /// Distinct stationary points of index 1 (before verification).
     pub index_one: usize,
+    /// How many starts converged to each distinct index-1 point, in the order found: the
+    /// Good-Turing estimate of an unseen saddle is the number of ones over `starts`.
+    pub saddle_hits: Vec<usize>,
+    /// Distinct minima (index 0) the root searches converged to, in the order found, each
+    /// with the number of starts that reached it. Newton reaches minima whose basins of
+    /// descent are tiny (a shallow minimum next to its saddle) as readily as saddles.
+    pub minima: Vec<(Minimum, usize)>,
     /// Index-1 points whose push-off or quenches failed.
     pub failed: usize,
 }
 
-/// The transition states next to `scale.centre` (see the module documentation), verified.
+impl NearSearchResult {
+    /// The Good-Turing probability that one more start reaches an index-1 point not seen
+    /// (saddles hit once over starts; 1 without starts).
+    pub fn p_unseen_saddle(&self) -> f64 {
+        good_turing_once(&self.saddle_hits, self.starts)
+    }
+
+    /// The same for minima.
+    pub fn p_unseen_minimum(&self) -> f64 {
+        let hits: Vec<usize> = self.minima.iter().map(|m| m.1).collect();
+        good_turing_once(&hits, self.starts)
+    }
+}
+
+/// Points seen exactly once over trials (1 without trials).
+fn good_turing_once(hits: &[usize], trials: usize) -> f64 {
+    if trials == 0 {
+        return 1.0;
+    }
+    hits.iter().filter(|&&h| h == 1).count() as f64 / trials as f64
+}
+
+/// A root of the gradient found by [`newton_root`], polished in the potential's units and
+/// classified by its Hessian index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Root {
+    /// Coordinates.
+    pub x: Vec<f64>,
+    /// Energy.
+    pub energy: f64,
+    /// Hessian index with the system's cut-off.
+    pub index: usize,
+    /// Lowest Hessian eigenvalue.
+    pub eigenvalue: f64,
+    /// Its unit eigenvector when the index is 1 (the reaction coordinate), else empty.
+    pub eigenvector: Vec<f64>,
+    /// Newton iterations of the root search.
+    pub iterations: usize,
+}
+
+impl Root {
+    /// The root as a transition state (index 1 only), ready for
+    /// [`push_off_and_minimise`](crate::push_off_and_minimise).
+    pub fn transition_state<O: HessianObjective>(
+        &self,
+        potential: &mut O,
+    ) -> Option<TransitionState> {
+        if self.index != 1 {
+            return None;
+        }
+        let mut g = vec![0.0; self.x.len()];
+        potential.energy_gradient(&self.x, &mut g);
+        Some(TransitionState {
+            rms_gradient: nnscape_model::vector::rms(&g),
+            eigenvalue: self.eigenvalue,
+            eigenvector: self.eigenvector.clone(),
+            x: self.x.clone(),
+            energy: self.energy,
+            iterations: self.iterations,
+        })
+    }
+}
+
+/// The random start `i` of a search seeded with `seed`: a uniform direction (normalised
+/// Gaussian) at a radius uniform in `[min_radius, max_radius]`, scaled units. Stream `i` of
+/// ChaCha8, so a start depends on nothing but `(seed, i)` and the starts can run in parallel.
+fn start_point(i: usize, n: usize, params: &NearSearchParams) -> Vec<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    rng.set_stream(i as u64);
+    let mut u0: Vec<f64> = (0..n).map(|_| gaussian(&mut rng)).collect();
+    let r = rng.random_range(params.min_radius..=params.max_radius);
+    let len = norm(&u0);
+    u0.iter_mut().for_each(|v| *v *= r / len);
+    u0
+}
+
+/// Root search `i` of [`saddles_near`] with these settings (its start depends only on
+/// `params.seed` and `i`): Newton in `scale`'s coordinates, polished unscaled; `None` when it
+/// does not converge. One independent trial, for estimates made from many.
 ///
 /// # Errors
-/// Invalid settings or tolerances, or an unusable scale.
-pub fn saddles_near<O: HessianObjective, A: Alignment>(
+/// Invalid Newton settings.
+pub fn newton_root<O: HessianObjective, A>(
     sys: &mut System<O, A>,
     scale: &LocalScale,
     params: &NearSearchParams,
-) -> Result<NearSearchResult, VerifyError> {
+    i: usize,
+) -> Result<Option<Root>, VerifyError> {
+    let u0 = start_point(i, sys.potential.dim(), params);
+    let root = {
+        let mut f = Scaled::new(&mut sys.potential, scale);
+        newton_polish(&mut f, &u0, &params.newton)?
+    };
+    if !root.converged() {
+        return Ok(None);
+    }
+    // Finish in the potential's own units, to the stored points' RMS gradient (1e-10): a
+    // scaled tolerance means another unscaled one at every scale.
+    let polished = newton_polish(
+        &mut sys.potential,
+        &scale.to_potential(&root.x),
+        &params.verify.hef.newton,
+    )?;
+    if !polished.converged() {
+        return Ok(None);
+    }
+    let x = polished.x;
+    let eig = hessian_eigen(&mut sys.potential, &x)?;
+    let index = sys.tolerances.index(&eig.eigenvalues);
+    Ok(Some(Root {
+        energy: sys.potential.energy(&x),
+        index,
+        eigenvalue: eig.eigenvalues[0],
+        eigenvector: if index == 1 {
+            eig.vector(0)
+        } else {
+            Vec::new()
+        },
+        x,
+        iterations: root.iterations,
+    }))
+}
+
+/// The transition states next to `scale.centre` (see the module documentation), verified,
+/// and the minima the root searches reached.
+///
+/// The starts run in parallel (rayon); their roots are deduplicated and verified in start
+/// order, so the result does not depend on the number of threads.
+///
+/// # Errors
+/// Invalid settings or tolerances, or an unusable scale.
+pub fn saddles_near<O, A>(
+    sys: &mut System<O, A>,
+    scale: &LocalScale,
+    params: &NearSearchParams,
+) -> Result<NearSearchResult, VerifyError>
+where
+    O: HessianObjective + Clone + Send + Sync,
+    A: Alignment + Clone + Send + Sync,
+{
     params.validate()?;
     sys.tolerances.validate()?;
     if !scale.is_valid() {
@@ -158,60 +300,58 @@ pub fn saddles_near<O: HessianObjective, A: Alignment>(
         }
         .into());
     }
-    let n = sys.potential.dim();
-    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    let roots: Vec<Option<Root>> = (0..params.starts)
+        .into_par_iter()
+        .map_init(|| sys.clone(), |sys, i| newton_root(sys, scale, params, i))
+        .collect::<Result<_, _>>()?;
+    let mut out = NearSearchResult {
+        starts: params.starts,
+        ..NearSearchResult::default()
+    };
     let mut saddles: Vec<TransitionState> = Vec::new();
-    let mut out = NearSearchResult::default();
-    for _ in 0..params.starts {
-        // A uniform direction (normalised Gaussian) at a uniform radius.
-        let mut u0: Vec<f64> = (0..n).map(|_| gaussian(&mut rng)).collect();
-        let r = rng.random_range(params.min_radius..=params.max_radius);
-        let len = norm(&u0);
-        u0.iter_mut().for_each(|v| *v *= r / len);
-        let root = {
-            let mut f = Scaled::new(&mut sys.potential, scale);
-            newton_polish(&mut f, &u0, &params.newton)?
-        };
-        if !root.converged() {
-            continue;
-        }
+    let mut minima: Vec<(Root, usize)> = Vec::new();
+    for root in roots.into_iter().flatten() {
         out.converged += 1;
-        // Finish in the potential's own units, to the stored points' RMS gradient (1e-10): a
-        // scaled tolerance means another unscaled one at every scale.
-        let polished = newton_polish(
-            &mut sys.potential,
-            &scale.to_potential(&root.x),
-            &params.verify.hef.newton,
-        )?;
-        if !polished.converged() {
-            continue;
+        match root.index {
+            0 => match minima
+                .iter_mut()
+                .find(|(m, _)| sys.same_point(&m.x, m.energy, &root.x, root.energy))
+            {
+                Some((_, hits)) => *hits += 1,
+                None => minima.push((root, 1)),
+            },
+            1 => match saddles
+                .iter()
+                .position(|t| sys.same_point(&t.x, t.energy, &root.x, root.energy))
+            {
+                Some(k) => out.saddle_hits[k] += 1,
+                None => {
+                    if let Some(ts) = root.transition_state(&mut sys.potential) {
+                        saddles.push(ts);
+                        out.saddle_hits.push(1);
+                    }
+                }
+            },
+            _ => {}
         }
-        let x = polished.x;
-        let eig = hessian_eigen(&mut sys.potential, &x)?;
-        if sys.tolerances.index(&eig.eigenvalues) != 1 {
-            continue;
-        }
-        let energy = sys.potential.energy(&x);
-        if saddles
-            .iter()
-            .any(|t| sys.same_point(&t.x, t.energy, &x, energy))
-        {
-            continue;
-        }
-        let mut g = vec![0.0; n];
-        sys.potential.energy_gradient(&x, &mut g);
-        saddles.push(TransitionState {
-            rms_gradient: nnscape_model::vector::rms(&g),
-            eigenvalue: eig.eigenvalues[0],
-            eigenvector: eig.vector(0),
-            x,
-            energy,
-            iterations: root.iterations,
-        });
     }
     out.index_one = saddles.len();
-    for ts in saddles {
-        match verify_at_scale(sys, scale, ts, params) {
+    // A Newton root of index 0 is a minimum already; the verified-minimum step only polishes
+    // it and records its spectrum in the standard form.
+    for (m, hits) in minima {
+        if let Ok(min) = minimise_to_minimum(sys, &m.x, &params.verify) {
+            out.minima.push((min, hits));
+        }
+    }
+    let verified: Vec<Result<TransitionPath, VerifyError>> = saddles
+        .into_par_iter()
+        .map_init(
+            || sys.clone(),
+            |sys, ts| verify_at_scale(sys, scale, ts, params),
+        )
+        .collect();
+    for v in verified {
+        match v {
             Ok(p) => out.paths.push(p),
             // Typically a saddle of a smaller scale than the search's (its energy drop after a
             // push-off is below the threshold): counted, left to a search at its own scale.

@@ -127,6 +127,8 @@ fn single_ended_starts<O: HessianObjective, A: Alignment>(
         return Vec::new();
     }
     let dirs = sys.alignment.invariant_directions();
+    // The deflated invariant directions sit at the top of the spectrum: never followed.
+    let k = k.min(minimum.len().saturating_sub(dirs.len()));
     let obj = &mut sys.potential;
     let eig = if dirs.is_empty() {
         lowest_eigenpairs(obj, minimum, k, None, &params.verify.hef.eigen)

@@ -20,6 +20,8 @@ pub enum SearchMethod {
     NearOrigin,
     /// The Newton root search for transition states from random starts (once per landscape).
     RootSearch,
+    /// The Newton root search around a minimum (min1).
+    LocalRootSearch,
 }
 
 impl SearchMethod {
@@ -31,6 +33,7 @@ impl SearchMethod {
             Self::Connect => "connect",
             Self::NearOrigin => "near-origin",
             Self::RootSearch => "root-search",
+            Self::LocalRootSearch => "local-root-search",
         }
     }
 }

@@ -6,7 +6,16 @@
 //! [`Tolerances`](nnscape_optim::Tolerances) before it is stored: the search may have run with
 //! other rules, the database keeps the ones its points were judged by. The exploration driver
 //! stores its results through these same calls.
+//!
+//! Every new minimum and transition state is stored together with its images under the data
+//! set's input symmetries ([`nnscape_model::Dataset::feature_symmetries`]; for XOR the
+//! x1 <-> x2 swap), a transition state joined to the images of its minima. The loss is
+//! invariant under them, so an image is a stationary point of the same energy and index (the
+//! same point when the point is itself symmetric), yet not a copy under the network's own
+//! symmetries, which are what the map counts up to. Without this a map holds one of a pair or
+//! both depending on which one a search happened to reach, and counts change with the seed.
 
+use nnscape_model::symmetry::permute_inputs;
 use nnscape_model::Loss;
 use nnscape_optim::Minimum;
 use nnscape_ts::{ConnectResult, TransitionPath, TransitionState};
@@ -85,7 +94,16 @@ impl LandscapeDb {
         if p.hessian_index != 0 {
             return Ok(None);
         }
-        Ok(Some(self.insert_minimum(&p)?.0))
+        let (id, new) = self.insert_minimum(&p)?;
+        if new {
+            for image in data_images(loss, x) {
+                let q = StationaryPoint::evaluate(loss, &image, self.tolerances())?;
+                if q.hessian_index == 0 {
+                    self.insert_minimum(&q)?;
+                }
+            }
+        }
+        Ok(Some(id))
     }
 
     /// Stores a verified path: both minima, then the transition state linking them, each
@@ -114,7 +132,10 @@ impl LandscapeDb {
     ///     let ids = db.insert_path(&mut loss, path).unwrap().expect("verified with the same rules");
     ///     assert_eq!(db.find_transition_state(path.ts.energy, &path.ts.x).unwrap(), Some(ids.ts));
     /// }
-    /// assert_eq!(db.count_transition_states().unwrap(), found.paths.len());
+    /// // Each saddle is stored with its image under the data's x1 <-> x2 swap (the same
+    /// // point when it is symmetric).
+    /// let stored = db.count_transition_states().unwrap();
+    /// assert!(stored >= found.paths.len() && stored <= 2 * found.paths.len());
     /// ```
     pub fn insert_path(
         &self,
@@ -201,7 +222,44 @@ impl LandscapeDb {
         if p.hessian_index != 1 {
             return Ok(None);
         }
-        let (ts, _) = self.insert_transition_state(&p, min1, min2)?;
-        Ok(Some(StoredPath { ts, min1, min2 }))
+        let (id, new) = self.insert_transition_state(&p, min1, min2)?;
+        if new {
+            let images = data_images(loss, &ts.x)
+                .into_iter()
+                .zip(data_images(loss, &minus.x))
+                .zip(data_images(loss, &plus.x));
+            for ((t, a), b) in images {
+                let (Some(a), Some(b)) = (
+                    self.insert_minimum_at(loss, &a)?,
+                    self.insert_minimum_at(loss, &b)?,
+                ) else {
+                    continue;
+                };
+                let q = StationaryPoint::evaluate(loss, &t, self.tolerances())?;
+                if q.hessian_index == 1 {
+                    self.insert_transition_state(&q, a, b)?;
+                }
+            }
+        }
+        Ok(Some(StoredPath { ts: id, min1, min2 }))
     }
+}
+
+/// Largest number of inputs whose permutations are searched for data symmetries
+/// ([`nnscape_model::Dataset::feature_symmetries`] tries all `n_in!`).
+const MAX_SYMMETRY_INPUTS: usize = 8;
+
+/// The images of `x` under the data set's input symmetries other than the identity (none for
+/// more than [`MAX_SYMMETRY_INPUTS`] inputs), in a fixed order.
+fn data_images(loss: &Loss, x: &[f64]) -> Vec<Vec<f64>> {
+    let net = loss.network();
+    if net.n_in() > MAX_SYMMETRY_INPUTS {
+        return Vec::new();
+    }
+    loss.dataset()
+        .feature_symmetries()
+        .into_iter()
+        .filter(|p| p.iter().enumerate().any(|(m, &k)| m != k))
+        .map(|p| permute_inputs(net, x, &p))
+        .collect()
 }

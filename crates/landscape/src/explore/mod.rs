@@ -7,8 +7,8 @@
 //!    once per landscape, after the first basin-hopping phase: the scale-aware search for the
 //!    transition states next to `W = 0` (coordinates scaled by `sqrt(lambda)`, energies in units
 //!    of `lambda^2`) and a Newton root search for transition states from random starts;
-//! 2. single-ended transition-state searches from every minimum not yet searched (along its
-//!    lowest k Hessian eigenvectors, both directions);
+//! 2. single-ended transition-state searches from every minimum not yet searched (along each
+//!    of its Hessian eigenvectors, both directions), and a Newton root search around it;
 //! 3. double-ended connections from the global minimum to every minimum not yet connected to it;
 //!
 //! until the map is certified complete, or a budget (cycles, time, searches or certificate
@@ -45,14 +45,16 @@ use crate::certificate::{mix, Certificate, CertificateParams, CertificateTest, T
 use crate::db::LandscapeDb;
 use crate::error::LandscapeError;
 use explorer::Explorer;
-use phases::{Connect, SingleEnded};
+use phases::{Connect, LocalRoots, SingleEnded};
 use report::global_component;
 
 pub use params::ExploreParams;
 pub use report::{
     summarise, ExploreProgress, ExploreReport, ExploreStopReason, LandscapeSummary, Phase,
 };
-pub use seed::{add_stationary_points, embedded_stationary_points, SEED_RMS_GRADIENT};
+pub use seed::{
+    add_stationary_points, embedded_stationary_points, split_node_starts, SEED_RMS_GRADIENT,
+};
 
 /// Explores the landscape of `loss` into `db` (which must hold that landscape) until it is
 /// certified complete (or, without a certificate, saturated) or a budget runs out. Resumes
@@ -123,7 +125,8 @@ pub fn explore(
 }
 
 /// The transition-state phases of a cycle (single-ended searches from every minimum not yet
-/// searched, then connections of the minima not joined to the global minimum); also run by the
+/// searched, root searches around them, then connections of the minima not joined to the
+/// global minimum); also run by the
 /// certificate's seed-agreement cycles, so a phase added here serves both.
 fn search_phases(
     ex: &mut Explorer<'_>,
@@ -132,6 +135,9 @@ fn search_phases(
 ) -> Result<Option<ExploreStopReason>, LandscapeError> {
     let params = ex.params;
     if let Some(s) = ex.run_batches(&SingleEnded(params), cycle, report)? {
+        return Ok(Some(s));
+    }
+    if let Some(s) = ex.run_batches(&LocalRoots(params), cycle, report)? {
         return Ok(Some(s));
     }
     ex.run_batches(&Connect(params), cycle, report)
@@ -199,8 +205,13 @@ fn evaluate(
         let Some(minima) = trials.quenches(&bh.quench, &bh.verify, &mut stop)? else {
             return Ok(Err(budget.unwrap_or(ExploreStopReason::TimeBudget)));
         };
-        let se = &params.single_ended;
-        let Some(tss) = trials.searches(&se.verify, se.displacement, start.ts_mark, &mut stop)?
+        let Some(tss) = trials.root_trials(
+            &params.root_search,
+            &params.local_root_search,
+            &params.single_ended.verify,
+            start.ts_mark,
+            &mut stop,
+        )?
         else {
             return Ok(Err(budget.unwrap_or(ExploreStopReason::TimeBudget)));
         };

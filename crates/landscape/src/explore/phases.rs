@@ -5,12 +5,14 @@
 use nnscape_model::vector::rms;
 use nnscape_optim::{basin_hopping_with, BasinHoppingParams, LocalScale, NetworkSystem};
 use nnscape_ts::{
-    connect, saddles_near, single_ended_paths, ConnectResult, SingleEndedResult, VerifyError,
+    connect, saddles_near, single_ended_paths, ConnectResult, NearSearchParams, NearSearchResult,
+    SingleEndedResult, VerifyError,
 };
 
 use super::explorer::{BatchSearch, Explorer};
 use super::params::ExploreParams;
 use super::report::{global_component, ExploreProgress, Phase};
+use crate::certificate::mix;
 use crate::db::SearchMethod;
 use crate::error::LandscapeError;
 use crate::point::MinimumRecord;
@@ -98,24 +100,7 @@ impl Explorer<'_> {
                         reason: "the search was refused",
                     }
                 })?;
-                let mut stored = 0;
-                for path in &found.paths {
-                    if self
-                        .db
-                        .insert_path(&mut self.system.potential, path)?
-                        .is_some()
-                    {
-                        stored += 1;
-                    }
-                }
-                format!(
-                    "{} roots, {} of index 1, {} verified, {} stored, {} failed",
-                    found.converged,
-                    found.index_one,
-                    found.paths.len(),
-                    stored,
-                    found.failed
-                )
+                self.store_roots(&found)?
             }
         };
         self.searches += 1;
@@ -125,6 +110,35 @@ impl Explorer<'_> {
             _ => Phase::NearOrigin,
         };
         self.progress(cycle, phase, report)
+    }
+
+    /// Stores the verified paths and the minima of a root search; returns the outcome text for
+    /// the search log.
+    fn store_roots(&mut self, found: &NearSearchResult) -> Result<String, LandscapeError> {
+        let mut stored = 0;
+        for path in &found.paths {
+            if self
+                .db
+                .insert_path(&mut self.system.potential, path)?
+                .is_some()
+            {
+                stored += 1;
+            }
+        }
+        for (m, _) in &found.minima {
+            self.db
+                .insert_verified_minimum(&mut self.system.potential, m)?;
+        }
+        Ok(format!(
+            "{} starts, {} roots, {} minima, {} of index 1, {} verified, {} stored, {} failed",
+            found.starts,
+            found.converged,
+            found.minima.len(),
+            found.index_one,
+            found.paths.len(),
+            stored,
+            found.failed
+        ))
     }
 
     /// The basin-hopping phase of `cycle`, unless an earlier run finished it.
@@ -254,6 +268,56 @@ impl BatchSearch for SingleEnded<'_> {
             "{} candidates, {} accepted, {} higher index rejected",
             r.stats.candidates, r.stats.accepted, r.stats.rejected_higher_index
         ))
+    }
+}
+
+/// Newton root searches around every minimum not yet searched, in id order
+/// ([`ExploreParams::local_root_search`]).
+pub(super) struct LocalRoots<'p>(pub(super) &'p ExploreParams);
+
+impl BatchSearch for LocalRoots<'_> {
+    type Item = MinimumRecord;
+    type Output = Result<NearSearchResult, VerifyError>;
+    const PHASE: Phase = Phase::LocalRootSearch;
+    const METHOD: SearchMethod = SearchMethod::LocalRootSearch;
+
+    fn next_batch(&self, ex: &Explorer<'_>) -> Result<Vec<MinimumRecord>, LandscapeError> {
+        let mut todo = Vec::new();
+        for m in ex.db.minima()? {
+            if ex.db.searches_done(Self::METHOD, Some(m.id), None)? == 0 {
+                todo.push(m);
+                if todo.len() == self.0.batch_size {
+                    break;
+                }
+            }
+        }
+        Ok(todo)
+    }
+
+    fn search(&self, system: &mut NetworkSystem, m: &MinimumRecord) -> Self::Output {
+        let scale = LocalScale::unit(m.point.params.clone(), m.point.energy);
+        let params = NearSearchParams {
+            seed: mix(self.0.seed, m.id as u64),
+            ..self.0.local_root_search.clone()
+        };
+        saddles_near(system, &scale, &params)
+    }
+
+    fn key(m: &MinimumRecord) -> (Option<i64>, Option<i64>) {
+        (Some(m.id), None)
+    }
+
+    fn store(
+        &self,
+        ex: &mut Explorer<'_>,
+        _: &MinimumRecord,
+        r: Self::Output,
+    ) -> Result<String, LandscapeError> {
+        let r = match r {
+            Ok(r) => r,
+            Err(e) => return Ok(format!("failed: {e}")),
+        };
+        ex.store_roots(&r)
     }
 }
 

@@ -20,6 +20,8 @@ pub enum Phase {
     NearOrigin,
     /// The Newton root search for transition states from random starts.
     RootSearch,
+    /// The Newton root searches around each minimum.
+    LocalRootSearch,
     /// The completeness certificate's quenches and single-ended searches.
     Certificate,
     /// The certificate's extra exploration cycles with further seeds.
@@ -34,6 +36,7 @@ impl std::fmt::Display for Phase {
             Phase::Connect => "connect",
             Phase::NearOrigin => "near W = 0",
             Phase::RootSearch => "root search",
+            Phase::LocalRootSearch => "root search around minima",
             Phase::Certificate => "certificate",
             Phase::SeedAgreement => "seed agreement",
         })

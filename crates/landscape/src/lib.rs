@@ -73,6 +73,7 @@ pub mod db;
 pub mod error;
 pub mod explore;
 pub mod graph;
+pub mod output;
 pub mod pathsample;
 pub mod point;
 
@@ -89,5 +90,6 @@ pub use explore::{
     ExploreProgress, ExploreReport, ExploreStopReason, LandscapeSummary, Phase, SEED_RMS_GRADIENT,
 };
 pub use graph::{energy_order, global_minimum, UnionFind};
+pub use output::OutputFile;
 pub use nnscape_optim::Tolerances;
 pub use point::{MinimumRecord, StationaryPoint, TransitionStateRecord};

@@ -11,6 +11,8 @@ mod csvio;
 mod eval;
 mod landscape;
 mod minima;
+mod range;
+mod store;
 mod ts;
 
 #[derive(Debug, Parser)]

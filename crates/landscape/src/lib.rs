@@ -90,6 +90,6 @@ pub use explore::{
     ExploreProgress, ExploreReport, ExploreStopReason, LandscapeSummary, Phase, SEED_RMS_GRADIENT,
 };
 pub use graph::{energy_order, global_minimum, UnionFind};
-pub use output::OutputFile;
 pub use nnscape_optim::Tolerances;
+pub use output::OutputFile;
 pub use point::{MinimumRecord, StationaryPoint, TransitionStateRecord};

@@ -113,11 +113,15 @@ impl LandscapeDb {
     /// written for other data.
     pub fn check_energies(&self, loss: &mut Loss) -> Result<(), LandscapeError> {
         self.check_loss(loss)?;
-        for (kind, table) in [("minimum", "minima"), ("transition state", "transition_states")] {
+        for (kind, table) in [
+            ("minimum", "minima"),
+            ("transition state", "transition_states"),
+        ] {
             let rows: Vec<(i64, f64, Vec<u8>)> = {
                 let conn = self.conn();
-                let mut stmt =
-                    conn.prepare(&format!("SELECT id, energy, params FROM {table} ORDER BY id"))?;
+                let mut stmt = conn.prepare(&format!(
+                    "SELECT id, energy, params FROM {table} ORDER BY id"
+                ))?;
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                 rows.collect::<Result<_, _>>()?
             };
@@ -261,7 +265,9 @@ fn check_points(
                 continue;
             }
             for m in [r.get::<_, i64>(7).map_err(sql)?, r.get(8).map_err(sql)?] {
-                let below = minima.get(&m).ok_or_else(|| bad(format!("minimum {m} is not stored")))?;
+                let below = minima
+                    .get(&m)
+                    .ok_or_else(|| bad(format!("minimum {m} is not stored")))?;
                 if energy + tolerances.energy_window(energy) < *below {
                     return Err(bad(format!(
                         "energy {energy} is below that of its minimum {m} ({below})"

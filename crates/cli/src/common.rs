@@ -115,7 +115,7 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 /// An output file, prepared before any work (an unwritable place fails at once) and written
 /// whole at the end through [`write_output`].
 pub fn prepare(path: &Path) -> Result<OutputFile> {
-    OutputFile::prepare(path).with_context(|| format!("cannot write {}", path.display()))
+    Ok(OutputFile::prepare(path)?)
 }
 
 /// Writes a prepared output file through `body` (still under its temporary name).

@@ -37,7 +37,7 @@ pub fn positive_up_to((lo, hi): (f64, f64)) -> impl TypedValueParser<Value = f64
         if v > lo && v <= hi {
             Ok(v)
         } else {
-            Err(format!("{v} is not in ({lo}, {hi:e}]"))
+            Err(format!("{v:e} is not in ({lo}, {hi:e}]"))
         }
     })
 }

@@ -49,7 +49,12 @@ impl OutputFile {
             .prefix(&format!(".{name}."))
             .suffix(".partial")
             .tempfile_in(dir)
-            .map_err(io)?;
+            .map_err(|e| {
+                io(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot create a file in {} ({})", dir.display(), e.kind()),
+                ))
+            })?;
         Ok(Self {
             path: path.to_path_buf(),
             temp,

@@ -18,7 +18,7 @@ pub struct EvalArgs {
     pub json: bool,
     /// Eigenvalues below -cutoff count towards the Hessian index (PATHSAMPLE EVCUT); in
     /// [0, 1].
-    #[arg(long, default_value_t = DEFAULT_EIGENVALUE_CUTOFF, value_parser = cutoff)]
+    #[arg(long, default_value_t = DEFAULT_EIGENVALUE_CUTOFF, allow_negative_numbers = true, value_parser = cutoff)]
     pub eigenvalue_cutoff: f64,
 }
 

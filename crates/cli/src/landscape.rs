@@ -34,7 +34,7 @@ pub struct ExploreArgs {
     pub max_cycles: Option<usize>,
     /// Stop after this many seconds (checked inside basin-hopping, between batches of
     /// searches and between phases).
-    #[arg(long, value_parser = range::positive_up_to(range::SECONDS))]
+    #[arg(long, allow_negative_numbers = true, value_parser = range::positive_up_to(range::SECONDS))]
     pub max_seconds: Option<f64>,
     /// Stop after this many single- and double-ended searches.
     #[arg(long, value_parser = range::count(range::BUDGET))]

@@ -108,6 +108,9 @@ impl Drop for LandscapeDb {
         if self.lock.is_some() {
             let conn = self.conn.get_mut().unwrap_or_else(|e| e.into_inner());
             let _ = conn.busy_timeout(std::time::Duration::ZERO);
+            // The checkpoint opens the log (a writer that never read may not have, when readers
+            // created it), so that leaving WAL mode removes the `-wal` and `-shm` files.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
             let _ = conn.pragma_update(None, "journal_mode", "DELETE");
         }
     }

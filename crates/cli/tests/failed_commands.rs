@@ -105,7 +105,11 @@ fn bad() -> impl Strategy<Value = Bad> {
 /// Damages line `line` (1-based, wrapped) of min.data or ts.data in `ps`: `how` 0 garbage, 1
 /// an energy off by 1e-3, 2 a minimum index past the end, 3 a truncated points file.
 fn damage(ps: &Path, line: usize, how: u8) {
-    let file = if line % 2 == 0 { "min.data" } else { "ts.data" };
+    let file = if line.is_multiple_of(2) {
+        "min.data"
+    } else {
+        "ts.data"
+    };
     let path = ps.join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();

@@ -222,13 +222,16 @@ fn class2_failed_writes_leave_no_trace() {
     assert_eq!(listing(dir.path()), before);
 }
 
+/// Writes a damaged database to the path given.
+type Damage<'a> = Box<dyn Fn(&Path) + 'a>;
+
 #[test]
 fn class3_corruption_is_detected() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h1.sqlite");
     explore_h1(&db);
     let bytes = std::fs::read(&db).unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+    let cases: Vec<(&str, Damage, &str)> = vec![
         (
             "cut8.sqlite",
             Box::new(|p: &Path| std::fs::write(p, &bytes[..bytes.len() - 8]).unwrap()),

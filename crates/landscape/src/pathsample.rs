@@ -235,8 +235,9 @@ pub fn read(
             message,
         };
         let p = StationaryPoint::evaluate(loss, x, tolerances).map_err(|e| bad(e.to_string()))?;
-        if !((p.energy - file_energy).abs() <= IMPORT_ENERGY_TOLERANCE * file_energy.abs().max(1.0))
-        {
+        let agrees =
+            (p.energy - file_energy).abs() <= IMPORT_ENERGY_TOLERANCE * file_energy.abs().max(1.0);
+        if !agrees {
             return Err(bad(format!(
                 "energy {} in the file but {} recomputed: the points belong to another landscape",
                 file_energy, p.energy

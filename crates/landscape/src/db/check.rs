@@ -129,7 +129,9 @@ impl LandscapeDb {
             for (id, stored, blob) in rows.iter().step_by(stride) {
                 let x = f64s_from_bytes(blob, f64::from_le_bytes);
                 let e = loss.energy(&x);
-                if !((e - stored).abs() <= STORED_ENERGY_TOLERANCE * stored.abs().max(1.0)) {
+                // Written so that a NaN recomputed energy disagrees too.
+                let agrees = (e - stored).abs() <= STORED_ENERGY_TOLERANCE * stored.abs().max(1.0);
+                if !agrees {
                     return Err(LandscapeError::Corrupt {
                         path: self.path.clone(),
                         message: format!(

@@ -10,10 +10,16 @@
 //! - `snapshot`: the stored points as exact bit patterns, for comparing two databases.
 //! - `certificate`: the completeness certificates and the log of their trials.
 //!
+//! - `open`: opening as the one writer (creation atomic, a second writer refused) or as a reader
+//!   (read-only); `check`: what opening checks; `tx`: write transactions.
+//!
 //! Every accepted point is committed in its own transaction in WAL mode, so killing a run loses
 //! at most the searches in flight. A file is never silently reused for another landscape or
-//! overwritten: opening checks the schema version, the file's integrity and the landscape's
-//! identity, read-only, before anything is written.
+//! overwritten: opening checks that it is a whole SQLite file, its integrity, schema version,
+//! foreign keys, the invariants of every stored point and the landscape's identity, read-only,
+//! before anything is written. A writer holds an advisory lock on the file (a second one gets
+//! [`LandscapeError::InUse`]) and leaves it in rollback-journal mode when it closes, so a
+//! database at rest is one file that readers open read-only.
 
 mod certificate;
 mod check;

@@ -192,7 +192,7 @@ fn create(
         .tempfile_in(dir)
         .map_err(|e| LandscapeError::Unwritable {
             path: path.to_path_buf(),
-            message: format!("cannot create a file in {}: {e}", dir.display()),
+            message: format!("cannot create a file in {} ({})", dir.display(), e.kind()),
         })?;
     let (file, temp_path) = temp.into_parts();
     file.try_lock().map_err(|e| {

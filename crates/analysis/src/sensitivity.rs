@@ -53,16 +53,20 @@ impl SensitivityParams {
                 reason: "need at least one finite, non-negative sigma",
             });
         }
-        if self.samples == 0 {
+        if !(1..=MAX_SAMPLES).contains(&self.samples) {
             return Err(AnalysisError::InvalidSetting {
                 name: "samples",
-                value: "0".into(),
-                reason: "must be at least 1",
+                value: self.samples.to_string(),
+                reason: "must lie in 1..=100000",
             });
         }
         Ok(())
     }
 }
+
+/// Most perturbed copies per data point and noise level: 100,000 (the default is far below;
+/// a bound on the work a typo can ask for).
+pub const MAX_SAMPLES: usize = 100_000;
 
 /// `n` values from `lo` to `hi` equally spaced in log (n >= 2), or `[lo]` for n = 1.
 pub fn log_grid(lo: f64, hi: f64, n: usize) -> Vec<f64> {

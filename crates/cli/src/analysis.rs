@@ -1,6 +1,7 @@
 //! `nnscape dgraph`, `nnscape embed` and `nnscape analyse`: the landscape analyses of
 //! nnscape-analysis on a database, to CSV / SVG files and a readable summary.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -9,21 +10,17 @@ use nnscape_analysis::counts::{landscape_counts, write_counts_csv};
 use nnscape_analysis::dgraph::{DgraphParams, DisconnectivityGraph, Levels};
 use nnscape_analysis::embed::{embed_landscape, write_embed_csv};
 use nnscape_analysis::sensitivity::{landscape_sensitivity, SensitivityParams};
-use nnscape_landscape::LandscapeDb;
 use nnscape_model::Dataset;
 
-use crate::common::create;
+use crate::common::{check_output_dir, prepare, write_dir, write_output};
+use crate::{range, store};
 
 /// Training data: the CSV file given, or the built-in XOR set.
-fn dataset(path: Option<&Path>) -> Result<Dataset> {
+pub fn dataset(path: Option<&Path>) -> Result<Dataset> {
     Ok(match path {
         Some(p) => Dataset::from_csv_path(p)?,
         None => Dataset::xor(),
     })
-}
-
-fn open(path: &Path) -> Result<LandscapeDb> {
-    LandscapeDb::open_existing(path).with_context(|| format!("opening {}", path.display()))
 }
 
 #[derive(Debug, clap::Args)]
@@ -38,7 +35,7 @@ pub struct DgraphArgs {
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// Number of energy levels (pele's default 20).
-    #[arg(long, default_value_t = 20, conflicts_with = "spacing")]
+    #[arg(long, default_value_t = 20, conflicts_with = "spacing", value_parser = range::count(range::LEVELS))]
     pub levels: usize,
     /// Energy spacing between levels instead of a number of levels (disconnectionDPS DELTA).
     #[arg(long, value_name = "DELTA")]
@@ -55,8 +52,6 @@ pub struct DgraphArgs {
 }
 
 pub fn run_dgraph(args: &DgraphArgs) -> Result<()> {
-    let db = open(&args.db)?;
-    let data = dataset(args.data.as_deref())?;
     let params = DgraphParams {
         levels: match args.spacing {
             Some(d) => Levels::Spacing(d),
@@ -65,12 +60,18 @@ pub fn run_dgraph(args: &DgraphArgs) -> Result<()> {
         emax: args.emax,
         centre_gmin: !args.no_centre_gmin,
     };
-    let g = DisconnectivityGraph::from_db(&db, &data, &params)?;
-    if let Some(path) = &args.csv {
-        g.write_csv(create(path)?)?;
+    params.validate()?;
+    let csv = args.csv.as_deref().map(prepare).transpose()?;
+    let svg = args.svg.as_deref().map(prepare).transpose()?;
+    let data = dataset(args.data.as_deref())?;
+    let db = store::open_reader(&args.db, &data, true)?;
+    let g = DisconnectivityGraph::from_db(&db, &data, &params)
+        .with_context(|| format!("{}", args.db.display()))?;
+    if let Some(out) = csv {
+        write_output(out, |w| Ok(g.write_csv(w)?))?;
     }
-    if let Some(path) = &args.svg {
-        std::fs::write(path, g.to_svg()).with_context(|| format!("writing {}", path.display()))?;
+    if let Some(out) = svg {
+        write_output(out, |w| Ok(w.write_all(g.to_svg().as_bytes())?))?;
     }
     println!(
         "{} minima, {} transition states ({} redundant for the tree), {} levels up to Emax = {}",
@@ -110,12 +111,17 @@ pub struct EmbedArgs {
 }
 
 pub fn run_embed(args: &EmbedArgs) -> Result<()> {
-    let small = open(&args.db)?;
-    let larger = args.into.as_deref().map(open).transpose()?;
+    let out = prepare(&args.csv)?;
     let data = dataset(args.data.as_deref())?;
+    let small = store::open_reader(&args.db, &data, true)?;
+    let larger = args
+        .into
+        .as_deref()
+        .map(|p| store::open_reader(p, &data, false))
+        .transpose()?;
     // Indices use the zero-mode cut-off stored in the database.
     let rows = embed_landscape(&small, larger.as_ref(), &data)?;
-    write_embed_csv(&rows, create(&args.csv)?)?;
+    write_output(out, |w| Ok(write_embed_csv(&rows, w)?))?;
     let worst_gradient = rows
         .iter()
         .map(|r| r.rms_gradient_embedded)
@@ -151,22 +157,41 @@ pub struct AnalyseArgs {
     #[arg(long, default_value_t = SensitivityParams::default().seed)]
     pub seed: u64,
     /// Perturbed copies of each data point per noise level.
-    #[arg(long, default_value_t = SensitivityParams::default().samples)]
+    #[arg(long, default_value_t = SensitivityParams::default().samples, value_parser = range::count(range::SAMPLES))]
     pub samples: usize,
 }
 
 pub fn run_analyse(args: &AnalyseArgs) -> Result<()> {
-    let db = open(&args.db)?;
+    // Every option and the output folder are checked, and everything is computed, before
+    // anything is written.
+    let params = SensitivityParams {
+        seed: args.seed,
+        samples: args.samples,
+        ..SensitivityParams::default()
+    };
+    params.validate()?;
+    check_output_dir(&args.out)?;
     let data = dataset(args.data.as_deref())?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
+    let db = store::open_reader(&args.db, &data, true)?;
     let n = data.len();
-
     let counts = landscape_counts(&db, &data)?;
-    write_counts_csv(
-        std::slice::from_ref(&counts),
-        create(&args.out.join("counts.csv"))?,
+    let classes = classify_landscape(&db, &data)?;
+    let sens = landscape_sensitivity(&db, &data, &params)?;
+    write_dir(
+        &args.out,
+        vec![
+            (
+                "counts.csv",
+                Box::new(|w| Ok(write_counts_csv(std::slice::from_ref(&counts), w)?)),
+            ),
+            (
+                "classification.csv",
+                Box::new(|w| Ok(classes.write_csv(&data, w)?)),
+            ),
+            ("sensitivity.csv", Box::new(|w| Ok(sens.write_csv(w)?))),
+        ],
     )?;
+
     println!(
         "N_h = {}, lambda = {}: {} minima, {} transition states ({:.3} per minimum); global minimum E = {}",
         counts.n_hidden,
@@ -180,9 +205,6 @@ pub fn run_analyse(args: &AnalyseArgs) -> Result<()> {
         "up to network and {} data symmetries: {} minima, {} transition states",
         counts.n_data_symmetries, counts.n_minima_classes, counts.n_ts_classes
     );
-
-    let classes = classify_landscape(&db, &data)?;
-    classes.write_csv(&data, create(&args.out.join("classification.csv"))?)?;
     println!("points correct   minima   transition states");
     for k in (0..=n).rev() {
         println!(
@@ -190,14 +212,6 @@ pub fn run_analyse(args: &AnalyseArgs) -> Result<()> {
             classes.minima_histogram[k], classes.ts_histogram[k]
         );
     }
-
-    let params = SensitivityParams {
-        seed: args.seed,
-        samples: args.samples,
-        ..SensitivityParams::default()
-    };
-    let sens = landscape_sensitivity(&db, &data, &params)?;
-    sens.write_csv(create(&args.out.join("sensitivity.csv"))?)?;
     println!("fraction still correct under input noise (mean per group)");
     let header: Vec<String> = sens.sigmas.iter().map(|s| format!("{s:>7.3}")).collect();
     println!(

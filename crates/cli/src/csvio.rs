@@ -71,6 +71,10 @@ pub fn write_points_csv<'a, W: Write>(
 #[derive(Debug, Clone)]
 pub struct MinimumRow {
     pub id: usize,
+    /// The energy the file gives (checked against the landscape by the reader's user).
+    pub energy: f64,
+    /// 1-based line in the file, for messages.
+    pub line: u64,
     pub x: Vec<f64>,
 }
 
@@ -84,16 +88,17 @@ fn line_of(r: &StringRecord) -> u64 {
     r.position().map_or(0, csv::Position::line)
 }
 
-/// Reads the `w` columns (and ids) of a minima CSV as `nnscape minima --csv` writes it,
-/// checking the column count against the network's `n_params` on every line.
+/// Reads the ids, energies and `w` columns of a minima CSV as `nnscape minima --csv` writes
+/// it, checking the column count against the network's `n_params` and every number (finite)
+/// on every line; a byte-order mark is accepted.
 pub fn read_minima_csv(path: &Path, n_params: usize) -> Result<Vec<MinimumRow>> {
     let file = path.display();
+    let text = crate::common::read_text(&path.to_string_lossy())?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("reading {file}"))?;
+        .from_reader(text.as_bytes());
     let mut records = reader
         .records()
         .filter(|r| r.as_ref().map_or(true, |r| !is_blank(r)));
@@ -107,6 +112,8 @@ pub fn read_minima_csv(path: &Path, n_params: usize) -> Result<Vec<MinimumRow>> 
         format!("{file}:{h}: header has no w0 column (expected the `nnscape minima --csv` format)")
     })?;
     let id_col = column("id").with_context(|| format!("{file}:{h}: header has no id column"))?;
+    let energy_col =
+        column("energy").with_context(|| format!("{file}:{h}: header has no energy column"))?;
     let expected = w0 + n_params;
     ensure!(
         header.len() == expected,
@@ -127,17 +134,30 @@ pub fn read_minima_csv(path: &Path, n_params: usize) -> Result<Vec<MinimumRow>> 
         let id = id
             .parse::<usize>()
             .with_context(|| format!("{file}:{line}: bad id {id:?}"))?;
+        let number = |f: &str, column: &str| {
+            let v = f
+                .parse::<f64>()
+                .with_context(|| format!("{file}:{line}: bad number {f:?} in column {column}"))?;
+            ensure!(
+                v.is_finite(),
+                "{file}:{line}: column {column}: value {v} is not finite"
+            );
+            Ok(v)
+        };
+        let energy = number(&record[energy_col], "energy")?;
         let x = record
             .iter()
             .skip(w0)
             .enumerate()
-            .map(|(k, f)| {
-                f.parse::<f64>()
-                    .with_context(|| format!("{file}:{line}: bad number {f:?} in column w{k}"))
-            })
+            .map(|(k, f)| number(f, &format!("w{k}")))
             .collect::<Result<Vec<f64>>>()?;
         ensure!(seen.insert(id), "{file}:{line}: duplicate id {id}");
-        rows.push(MinimumRow { id, x });
+        rows.push(MinimumRow {
+            id,
+            energy,
+            line,
+            x,
+        });
     }
     ensure!(!rows.is_empty(), "{file}: no minima");
     Ok(rows)

@@ -16,8 +16,9 @@ pub struct EvalArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Eigenvalues below -cutoff count towards the Hessian index (PATHSAMPLE EVCUT).
-    #[arg(long, default_value_t = DEFAULT_EIGENVALUE_CUTOFF)]
+    /// Eigenvalues below -cutoff count towards the Hessian index (PATHSAMPLE EVCUT); in
+    /// [0, 1].
+    #[arg(long, default_value_t = DEFAULT_EIGENVALUE_CUTOFF, allow_negative_numbers = true, value_parser = cutoff)]
     pub eigenvalue_cutoff: f64,
 }
 
@@ -38,12 +39,27 @@ pub struct EvalReport {
     pub points: Vec<PointReport>,
 }
 
+/// `--eigenvalue-cutoff`: a number in [0, 1].
+fn cutoff(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("{v} is not in [0, 1]")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
 pub fn evaluate(args: &EvalArgs) -> Result<EvalReport> {
     let mut loss = args.network.loss()?;
-    let w = read_params(&args.params)?;
-    loss.network().check_params(&w)?;
+    let w = read_params(&args.params, loss.network())?;
     let mut gradient = vec![0.0; w.len()];
     let energy = loss.energy_gradient(&w, &mut gradient);
+    // Finite parameters can still be too large for the loss (lambda |W|^2 overflows).
+    anyhow::ensure!(
+        energy.is_finite() && gradient.iter().all(|g| g.is_finite()),
+        "the energy or gradient at the parameters in {} is not finite (energy {energy}; largest |w| = {:e}): the values are too large for this network",
+        args.params,
+        w.iter().fold(0.0_f64, |m, v| m.max(v.abs()))
+    );
     let hessian_eigenvalues = sorted_eigenvalues(loss.hessian(&w))?;
     let index = hessian_index(&hessian_eigenvalues, args.eigenvalue_cutoff);
     let points = loss

@@ -12,8 +12,9 @@ use nnscape_landscape::{
     ExploreParams, LandscapeDb, LandscapeIdentity, StationaryPoint, Tolerances,
 };
 
-use crate::common::{create, thread_pool, NetworkArgs};
+use crate::common::{check_output_dir, thread_pool, write_dir, NetworkArgs};
 use crate::csvio::{write_points_csv, PointRow};
+use crate::{range, store};
 
 #[derive(Debug, clap::Args)]
 pub struct ExploreArgs {
@@ -26,22 +27,24 @@ pub struct ExploreArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = range::count(range::THREADS))]
     pub threads: Option<usize>,
     /// Stop after this many cycles.
-    #[arg(long)]
+    #[arg(long, value_parser = range::count(range::CYCLES))]
     pub max_cycles: Option<usize>,
-    /// Stop after this many seconds (checked between batches of searches).
-    #[arg(long)]
+    /// Stop after this many seconds (checked inside basin-hopping, between batches of
+    /// searches and between phases).
+    #[arg(long, allow_negative_numbers = true, value_parser = range::positive_up_to(range::SECONDS))]
     pub max_seconds: Option<f64>,
     /// Stop after this many single- and double-ended searches.
-    #[arg(long)]
+    #[arg(long, value_parser = range::count(range::BUDGET))]
     pub max_searches: Option<usize>,
     /// Basin-hopping saturation: stop a cycle's basin-hopping after this many quenches without
     /// a new minimum.
-    #[arg(long)]
+    #[arg(long, value_parser = range::count(range::BUDGET))]
     pub saturate: Option<usize>,
-    /// Lowest Hessian modes followed from each minimum in single-ended searches.
+    /// Lowest Hessian modes followed from each minimum in single-ended searches (at most the
+    /// number of parameters).
     #[arg(long)]
     pub modes: Option<usize>,
     /// Before exploring, add the minima and transition states of this database of the same
@@ -54,7 +57,8 @@ pub struct ExploreArgs {
 }
 
 impl ExploreArgs {
-    pub fn params(&self) -> Result<ExploreParams> {
+    /// The exploration settings; `n_params` bounds `--modes`.
+    pub fn params(&self, n_params: usize) -> Result<ExploreParams> {
         let mut p = ExploreParams {
             seed: self.seed,
             ..ExploreParams::default()
@@ -63,10 +67,7 @@ impl ExploreArgs {
             p.max_cycles = c;
         }
         if let Some(s) = self.max_seconds {
-            anyhow::ensure!(
-                s.is_finite() && s > 0.0,
-                "--max-seconds must be positive, got {s}"
-            );
+            // In range when parsed, so the conversion cannot fail.
             p.max_time = Some(Duration::from_secs_f64(s));
         }
         p.max_searches = self.max_searches;
@@ -79,6 +80,7 @@ impl ExploreArgs {
             }
         }
         if let Some(k) = self.modes {
+            range::within("--modes", k, 1..=n_params, "the number of parameters")?;
             p.single_ended_modes = k;
         }
         p.validate()?;
@@ -87,9 +89,29 @@ impl ExploreArgs {
 }
 
 pub fn run_explore(args: &ExploreArgs) -> Result<()> {
-    let loss = args.network.loss()?;
-    let params = args.params()?;
+    let loss = args.network.search_loss()?;
+    let params = args.params(loss.n_params())?;
     let identity = LandscapeIdentity::of(&loss);
+    let pool = thread_pool(args.threads)?;
+    // Everything is checked before the database is opened for writing: the file itself
+    // (read-only) and the landscape to seed from.
+    store::check_existing(&args.db, &loss)?;
+    let seeds = match &args.seed_from {
+        Some(small_path) => {
+            let small = LandscapeDb::open_existing(small_path)?;
+            check_larger_landscape(small.identity(), &identity).with_context(|| {
+                format!(
+                    "--seed-from {}, --db {}",
+                    small_path.display(),
+                    args.db.display()
+                )
+            })?;
+            let mut seeds = embedded_stationary_points(&small)?;
+            seeds.extend(split_node_starts(&small)?);
+            Some(seeds)
+        }
+        None => None,
+    };
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new_spinner()
     } else {
@@ -99,22 +121,12 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
         "{spinner} [{elapsed_precise}] {msg}",
     )?);
     bar.enable_steady_tick(Duration::from_millis(200));
-    let pool = thread_pool(args.threads)?;
     // Everything, database included, runs inside the pool so that worker count is the one asked for.
     let (report, db_identity) = pool.install(|| -> Result<_> {
-        let db = LandscapeDb::open_or_create(&args.db, &identity, Tolerances::default())?;
-        if let Some(small_path) = &args.seed_from {
-            let small = LandscapeDb::open_existing(small_path)?;
-            check_larger_landscape(small.identity(), db.identity()).with_context(|| {
-                format!(
-                    "--seed-from {}, --db {}",
-                    small_path.display(),
-                    args.db.display()
-                )
-            })?;
-            let mut seeds = embedded_stationary_points(&small)?;
-            seeds.extend(split_node_starts(&small)?);
-            let (m, t) = add_stationary_points(&db, &loss, &seeds, &params)?;
+        let db = store::open_writer(&args.db, &loss)?;
+        if let (Some(small_path), Some(seeds)) = (&args.seed_from, &seeds) {
+            // All seeds or none: a failure leaves the database as it was.
+            let (m, t) = db.atomically(|| add_stationary_points(&db, &loss, seeds, &params))?;
             println!(
                 "seeded from {}: {m} new minima, {t} new transition states",
                 small_path.display()
@@ -130,20 +142,14 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
                 100.0 * p.connected_fraction,
                 p.lowest_energy.map_or("-".into(), |e| format!("{e:.10}")),
             ))
-        })?;
+        })
+        .with_context(|| format!("exploring {}", args.db.display()))?;
         Ok((report, db.identity().clone()))
     })?;
     bar.finish_and_clear();
     let s = &report.summary;
     println!("landscape      {}", args.db.display());
-    println!(
-        "network        N_in {} N_h {} N_out {} lambda {} biases regularised {}",
-        db_identity.n_in,
-        db_identity.n_hidden,
-        db_identity.n_out,
-        db_identity.lambda,
-        db_identity.regularise_biases
-    );
+    println!("network        {db_identity}");
     println!("minima         {} (up to symmetry)", s.minima);
     println!("transition st. {} (up to symmetry)", s.transition_states);
     if let Some((id, e)) = s.global_minimum {
@@ -167,6 +173,11 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
         Some(c) => print_certificate(c),
         None => println!("certificate    none evaluated"),
     }
+    anyhow::ensure!(
+        s.minima > 0,
+        "{}: no minimum was found (every quench failed or the budget ended first); the database holds nothing yet",
+        args.db.display()
+    );
     Ok(())
 }
 
@@ -217,6 +228,10 @@ pub struct ExportArgs {
     /// Write PATHSAMPLE's min.data, ts.data, points.min, points.ts into this folder.
     #[arg(long, value_name = "DIR", group = "format")]
     pub pathsample: Option<PathBuf>,
+    /// Training data CSV of the database (default: built-in XOR), to check the stored energies
+    /// against.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
 }
 
 fn row(id: i64, p: &StationaryPoint, link: Option<(i64, i64)>) -> PointRow<'_> {
@@ -232,24 +247,42 @@ fn row(id: i64, p: &StationaryPoint, link: Option<(i64, i64)>) -> PointRow<'_> {
 }
 
 pub fn run_export(args: &ExportArgs) -> Result<()> {
-    let db = LandscapeDb::open_existing(&args.db)?;
+    for dir in [&args.csv, &args.pathsample].into_iter().flatten() {
+        check_output_dir(dir)?;
+    }
+    let data = crate::analysis::dataset(args.data.as_deref())?;
+    let db = store::open_reader(&args.db, &data, false)?;
     let n = db.network().n_params();
     if let Some(dir) = &args.csv {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let minima = db.minima()?;
         let tss = db.transition_states()?;
-        write_points_csv(
-            create(&dir.join("minima.csv"))?,
-            n,
-            false,
-            minima.iter().map(|m| row(m.id, &m.point, None)),
-        )?;
-        write_points_csv(
-            create(&dir.join("ts.csv"))?,
-            n,
-            true,
-            tss.iter()
-                .map(|t| row(t.id, &t.point, Some((t.min1, t.min2)))),
+        write_dir(
+            dir,
+            vec![
+                (
+                    "minima.csv",
+                    Box::new(|w| {
+                        write_points_csv(
+                            w,
+                            n,
+                            false,
+                            minima.iter().map(|m| row(m.id, &m.point, None)),
+                        )
+                    }),
+                ),
+                (
+                    "ts.csv",
+                    Box::new(|w| {
+                        write_points_csv(
+                            w,
+                            n,
+                            true,
+                            tss.iter()
+                                .map(|t| row(t.id, &t.point, Some((t.min1, t.min2)))),
+                        )
+                    }),
+                ),
+            ],
         )?;
         println!(
             "wrote {} minima and {} transition states to {}",
@@ -281,13 +314,16 @@ pub struct ImportArgs {
 }
 
 pub fn run_import(args: &ImportArgs) -> Result<()> {
-    let mut loss = args.network.loss()?;
-    let db = LandscapeDb::open_or_create(
-        &args.db,
-        &LandscapeIdentity::of(&loss),
-        Tolerances::default(),
-    )?;
-    let (m, t) = pathsample::import(&db, &mut loss, &args.pathsample)?;
+    let mut loss = args.network.search_loss()?;
+    // Read and check everything (the files, every point, every connection, an existing
+    // database read-only) before the database is opened for writing; then store it all in one
+    // transaction.
+    let tolerances = store::check_existing(&args.db, &loss)?
+        .map_or_else(Tolerances::default, |db| *db.tolerances());
+    let set = pathsample::read(&mut loss, &tolerances, &args.pathsample)?;
+    let db = store::open_writer(&args.db, &loss)?;
+    let (m, t) = pathsample::store(&db, &set)
+        .with_context(|| format!("importing into {}", args.db.display()))?;
     println!(
         "imported {m} new minima and {t} new transition states into {} (now {} and {})",
         args.db.display(),

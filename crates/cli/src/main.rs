@@ -11,6 +11,8 @@ mod csvio;
 mod eval;
 mod landscape;
 mod minima;
+mod range;
+mod store;
 mod ts;
 
 #[derive(Debug, Parser)]
@@ -53,6 +55,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Eval(args) => eval::run(args),
@@ -69,8 +72,33 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", message(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The error and its causes on one line, each cause once: several errors of the libraries
+/// already include their source in their own message.
+fn message(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+/// Lets a closed output pipe (`nnscape eval ... | head`) end the process quietly, as it does
+/// any Unix tool, instead of making every `println!` panic with "Broken pipe".
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: resetting SIGPIPE to its default action at start-up, before any thread exists,
+    // has no other effect on the program.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

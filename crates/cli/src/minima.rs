@@ -8,27 +8,28 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nnscape_model::Loss;
 use nnscape_optim::{basin_hopping_with, BasinHoppingParams, DistinctMinimum, Stop, System};
 
-use crate::common::{create, thread_pool, NetworkArgs};
+use crate::common::{prepare, thread_pool, write_output, NetworkArgs};
 use crate::csvio::{write_points_csv, PointRow};
+use crate::range;
 
 #[derive(Debug, clap::Args)]
 pub struct MinimaArgs {
     #[command(flatten)]
     pub network: NetworkArgs,
     /// Basin-hopping steps per chain (the step budget when --saturate is given).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = range::count(range::BUDGET))]
     pub steps: usize,
     /// Random seed; chain c uses stream c of ChaCha20 seeded with it.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Worker threads (default: all cores). The minima found do not depend on it.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = range::count(range::THREADS))]
     pub threads: Option<usize>,
     /// Number of independent chains (default: the library default).
-    #[arg(long, value_name = "C")]
+    #[arg(long, value_name = "C", value_parser = range::count(range::CHAINS))]
     pub chains: Option<usize>,
     /// Stop early once K consecutive quenches found no new minimum.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = range::count(range::BUDGET))]
     pub saturate: Option<usize>,
     /// Write the minima as CSV: id,energy,rms_gradient,index,n_correct,w0,w1,...
     #[arg(long, value_name = "FILE")]
@@ -60,7 +61,8 @@ pub fn write_minima_csv<W: Write>(
 }
 
 pub fn run(args: &MinimaArgs) -> Result<()> {
-    let mut loss = args.network.loss()?;
+    let mut loss = args.network.search_loss()?;
+    let csv = args.csv.as_deref().map(prepare).transpose()?;
     let mut params = BasinHoppingParams {
         seed: args.seed,
         stop: match args.saturate {
@@ -127,9 +129,14 @@ pub fn run(args: &MinimaArgs) -> Result<()> {
         report.escape_ratio,
         report.stop_reason
     );
-    if let Some(path) = &args.csv {
-        write_minima_csv(create(path)?, &mut loss, &report.minima)
-            .with_context(|| format!("writing {}", path.display()))?;
+    anyhow::ensure!(
+        !report.minima.is_empty(),
+        "no quench reached a minimum ({} of {} failed); nothing was written",
+        report.failed_quenches,
+        report.quenches
+    );
+    if let Some(out) = csv {
+        write_output(out, |w| write_minima_csv(w, &mut loss, &report.minima))?;
     }
     Ok(())
 }

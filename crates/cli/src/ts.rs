@@ -4,6 +4,8 @@
 use std::path::{Path as FsPath, PathBuf};
 
 use anyhow::{Context, Result};
+use nnscape_landscape::pathsample::IMPORT_ENERGY_TOLERANCE;
+use nnscape_landscape::OutputFile;
 use nnscape_model::Loss;
 use nnscape_optim::{NetworkSystem, System, Tolerances};
 use nnscape_ts::{
@@ -11,8 +13,9 @@ use nnscape_ts::{
     TsDatabase, TsEdge, VerifyParams,
 };
 
-use crate::common::{create, thread_pool, NetworkArgs};
+use crate::common::{prepare, thread_pool, write_output, NetworkArgs};
 use crate::csvio::{read_minima_csv, write_points_csv, MinimumRow, PointRow};
+use crate::range;
 
 #[derive(Debug, clap::Args)]
 pub struct TsArgs {
@@ -21,7 +24,8 @@ pub struct TsArgs {
     /// Minima CSV as written by `nnscape minima --csv` (id,energy,rms_gradient,index,n_correct,w0,...).
     #[arg(long, value_name = "FILE")]
     pub from_minima: PathBuf,
-    /// Searches start along the K softest Hessian modes of each minimum, both signs.
+    /// Searches start along the K softest Hessian modes of each minimum, both signs (at most
+    /// the number of parameters).
     #[arg(long, default_value_t = 3)]
     pub k: usize,
     /// Write the transition states as CSV (id,energy,rms_gradient,index,n_correct,min1,min2,w0,...)
@@ -29,7 +33,7 @@ pub struct TsArgs {
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// Worker threads (default: all cores). The results do not depend on it.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = range::count(range::THREADS))]
     pub threads: Option<usize>,
 }
 
@@ -52,19 +56,44 @@ pub struct ConnectArgs {
     pub csv: Option<PathBuf>,
 }
 
-/// Re-verifies the minima read (polish to RMS 1e-10, Hessian check) so every id is a true minimum.
+/// Re-verifies the minima read from `file` (polish to RMS 1e-10, Hessian check) so every id
+/// is a true minimum of this landscape: the energy in the file must be the one recomputed here
+/// (minima of another lambda, N_h or data are refused, naming the line), and the polished
+/// point the same point.
 fn verify_rows(
     sys: &mut NetworkSystem,
+    file: &FsPath,
     rows: &[MinimumRow],
     vp: &VerifyParams,
 ) -> Result<Vec<MinimumFound>> {
     rows.iter()
         .map(|r| {
-            sys.net().check_params(&r.x)?;
-            minimise_to_minimum(sys, &r.x, vp)
-                .with_context(|| format!("minimum {} does not polish to a true minimum", r.id))
+            let at = || format!("{}:{}: minimum {}", file.display(), r.line, r.id);
+            let e = sys.potential.energy(&r.x);
+            anyhow::ensure!(
+                (e - r.energy).abs() <= IMPORT_ENERGY_TOLERANCE * r.energy.abs().max(1.0),
+                "{}: energy {} in the file but {e} recomputed here: the minima belong to another landscape (other lambda, N_h, data or bias regularisation)",
+                at(),
+                r.energy
+            );
+            let m = minimise_to_minimum(sys, &r.x, vp)
+                .with_context(|| format!("{}: does not polish to a true minimum", at()))?;
+            anyhow::ensure!(
+                sys.same_point(&m.x, m.energy, &r.x, e),
+                "{}: is not a minimum of this landscape (it polishes to another point, energy {})",
+                at(),
+                m.energy
+            );
+            Ok(m)
         })
         .collect()
+}
+
+/// The output files of `--csv` (the transition states and `<stem>_minima.csv` beside them),
+/// prepared before any search.
+fn prepare_outputs(csv: Option<&FsPath>) -> Result<Option<(OutputFile, OutputFile)>> {
+    csv.map(|path| Ok((prepare(path)?, prepare(&minima_path(path))?)))
+        .transpose()
 }
 
 /// `<stem>_minima.csv` beside `path`.
@@ -76,7 +105,12 @@ fn minima_path(path: &FsPath) -> PathBuf {
 }
 
 /// Prints the transition states and writes the CSVs. `ids[i]` is the output id of minimum `i`.
-fn report(loss: &mut Loss, db: &TsDatabase, ids: &[usize], csv: Option<&FsPath>) -> Result<()> {
+fn report(
+    loss: &mut Loss,
+    db: &TsDatabase,
+    ids: &[usize],
+    csv: Option<(OutputFile, OutputFile)>,
+) -> Result<()> {
     println!(
         "{:>4}  {:>22}  {:>12}  {:>12}  {:>5}  {:>5}",
         "id", "energy", "barrier_1", "barrier_2", "min1", "min2"
@@ -112,52 +146,58 @@ fn report(loss: &mut Loss, db: &TsDatabase, ids: &[usize], csv: Option<&FsPath>)
         s.climb_limit,
         s.failed
     );
-    let Some(path) = csv else { return Ok(()) };
+    let Some((ts_out, minima_out)) = csv else {
+        return Ok(());
+    };
+    let (path, mpath) = (ts_out.path().to_path_buf(), minima_out.path().to_path_buf());
     let n = loss.n_params();
     let ts_correct: Vec<usize> = db
         .transition_states
         .iter()
         .map(|t| loss.n_correct(&t.ts.x))
         .collect();
-    write_points_csv(
-        create(path)?,
-        n,
-        true,
-        db.transition_states
-            .iter()
-            .zip(&ts_correct)
-            .enumerate()
-            .map(|(i, (t, &n_correct))| PointRow {
-                id: i as i64,
-                energy: t.ts.energy,
-                rms_gradient: t.ts.rms_gradient,
-                index: 1,
-                n_correct,
-                link: Some((ids[t.minus] as i64, ids[t.plus] as i64)),
-                params: &t.ts.x,
-            }),
-    )?;
+    write_output(ts_out, |w| {
+        write_points_csv(
+            w,
+            n,
+            true,
+            db.transition_states
+                .iter()
+                .zip(&ts_correct)
+                .enumerate()
+                .map(|(i, (t, &n_correct))| PointRow {
+                    id: i as i64,
+                    energy: t.ts.energy,
+                    rms_gradient: t.ts.rms_gradient,
+                    index: 1,
+                    n_correct,
+                    link: Some((ids[t.minus] as i64, ids[t.plus] as i64)),
+                    params: &t.ts.x,
+                }),
+        )
+    })?;
     let tolerances = Tolerances::default();
     let min_correct: Vec<usize> = db.minima.iter().map(|m| loss.n_correct(&m.x)).collect();
-    let mpath = minima_path(path);
-    write_points_csv(
-        create(&mpath)?,
-        n,
-        false,
-        db.minima
-            .iter()
-            .zip(ids)
-            .zip(&min_correct)
-            .map(|((m, &id), &n_correct)| PointRow {
-                id: id as i64,
-                energy: m.energy,
-                rms_gradient: m.rms_gradient,
-                index: tolerances.index(&m.eigenvalues),
-                n_correct,
-                link: None,
-                params: &m.x,
-            }),
-    )?;
+    write_output(minima_out, |w| {
+        write_points_csv(
+            w,
+            n,
+            false,
+            db.minima
+                .iter()
+                .zip(ids)
+                .zip(&min_correct)
+                .map(|((m, &id), &n_correct)| PointRow {
+                    id: id as i64,
+                    energy: m.energy,
+                    rms_gradient: m.rms_gradient,
+                    index: tolerances.index(&m.eigenvalues),
+                    n_correct,
+                    link: None,
+                    params: &m.x,
+                }),
+        )
+    })?;
     println!("wrote {} and {}", path.display(), mpath.display());
     Ok(())
 }
@@ -173,19 +213,22 @@ fn output_ids(rows: &[MinimumRow], total: usize) -> Vec<usize> {
 }
 
 pub fn run_ts(args: &TsArgs) -> Result<()> {
-    anyhow::ensure!(args.k >= 1, "--k must be at least 1");
-    let mut sys = System::network(args.network.loss()?);
+    let mut sys = System::network(args.network.search_loss()?);
+    let n = sys.potential.n_params();
+    range::within("--k", args.k, 1..=n, "the number of parameters")?;
+    let outputs = prepare_outputs(args.csv.as_deref())?;
     let params = SingleEndedParams::default();
-    let rows = read_minima_csv(&args.from_minima, sys.potential.n_params())?;
-    let minima = verify_rows(&mut sys, &rows, &params.verify)?;
+    let rows = read_minima_csv(&args.from_minima, n)?;
+    let minima = verify_rows(&mut sys, &args.from_minima, &rows, &params.verify)?;
     let pool = thread_pool(args.threads)?;
     let db = pool.install(|| single_ended_all(&sys, minima, args.k, &params));
     let ids = output_ids(&rows, db.minima.len());
-    report(&mut sys.potential, &db, &ids, args.csv.as_deref())
+    report(&mut sys.potential, &db, &ids, outputs)
 }
 
 pub fn run_connect(args: &ConnectArgs) -> Result<()> {
-    let mut sys = System::network(args.network.loss()?);
+    let mut sys = System::network(args.network.search_loss()?);
+    let outputs = prepare_outputs(args.csv.as_deref())?;
     let params = ConnectParams::default();
     let rows = read_minima_csv(&args.from_minima, sys.potential.n_params())?;
     let find = |id: usize| {
@@ -198,10 +241,12 @@ pub fn run_connect(args: &ConnectArgs) -> Result<()> {
         args.min1 != args.min2,
         "--min1 and --min2 are the same minimum"
     );
+    // The file's minima are checked against this landscape before the connection.
+    let verified = verify_rows(&mut sys, &args.from_minima, &rows, &params.verify)?;
     let result = connect(&mut sys, &a.x, &b.x, &params)?;
     // Map the connection's minima onto the file's (up to symmetry), new ones after them.
     let mut db = TsDatabase {
-        minima: verify_rows(&mut sys, &rows, &params.verify)?,
+        minima: verified,
         ..TsDatabase::default()
     };
     let map: Vec<usize> = result
@@ -238,5 +283,5 @@ pub fn run_connect(args: &ConnectArgs) -> Result<()> {
             sys.distance(&a.x, &b.x)
         );
     }
-    report(&mut sys.potential, &db, &ids, args.csv.as_deref())
+    report(&mut sys.potential, &db, &ids, outputs)
 }

@@ -107,7 +107,7 @@ fn bad_arguments_fail_with_a_message() {
         ),
         (
             vec!["--lambda", "1e-4", "--steps", "5", "--saturate", "0"],
-            "no_new_for",
+            "--saturate",
         ),
         (vec!["--lambda", "-1", "--steps", "5"], "lambda"),
     ] {
@@ -116,7 +116,8 @@ fn bad_arguments_fail_with_a_message() {
             .args(&args)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        // 2: refused with its range by the argument parser; 1: refused by the check after it.
+        assert!(matches!(out.status.code(), Some(1 | 2)), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(needle), "{args:?}: {err}");
     }

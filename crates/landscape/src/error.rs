@@ -35,6 +35,20 @@ pub enum LandscapeError {
         /// The value asked for.
         requested: String,
     },
+    /// Another process (or another database object of this one) is writing to the file.
+    #[error("{path}: the database is in use by another process writing to it (an exploration or import); wait until it has finished, or use another file; the file was left untouched")]
+    InUse {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file (or its folder) cannot be written: permissions, a read-only file system.
+    #[error("{path}: cannot write to the database ({message}); the file was left untouched")]
+    Unwritable {
+        /// The file.
+        path: PathBuf,
+        /// What the system or SQLite said.
+        message: String,
+    },
     /// A point that does not fit the landscape (wrong length, non-finite, wrong index ...).
     #[error("invalid point: {0}")]
     InvalidPoint(String),

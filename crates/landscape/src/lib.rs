@@ -75,6 +75,7 @@ pub mod db;
 pub mod error;
 pub mod explore;
 pub mod graph;
+pub mod output;
 pub mod pathsample;
 pub mod point;
 
@@ -93,4 +94,5 @@ pub use explore::{
 };
 pub use graph::{energy_order, global_minimum, UnionFind};
 pub use nnscape_optim::Tolerances;
+pub use output::OutputFile;
 pub use point::{MinimumRecord, StationaryPoint, TransitionStateRecord};

@@ -14,9 +14,11 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 
 use nnscape_model::Loss;
+use nnscape_optim::{NetworkAlignment, Tolerances};
 
 use crate::db::{f64s_from_bytes, LandscapeDb};
 use crate::error::LandscapeError;
+use crate::output::OutputFile;
 use crate::point::StationaryPoint;
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> LandscapeError + '_ {
@@ -26,15 +28,14 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> LandscapeError + '_ {
     }
 }
 
-/// Writes the file `name` in `dir` through `body`; an I/O error names the file.
+/// Writes the file `name` in `dir` through `body`, whole or not at all; an I/O error names the
+/// file.
 fn write_file(
     dir: &Path,
     name: &str,
-    body: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>,
+    body: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
 ) -> Result<(), LandscapeError> {
-    let path = dir.join(name);
-    let mut f = BufWriter::new(std::fs::File::create(&path).map_err(io_err(&path))?);
-    body(&mut f).and_then(|()| f.flush()).map_err(io_err(&path))
+    OutputFile::write(dir.join(name), body)
 }
 
 /// Writes `points` as a Fortran direct-access file: n_params doubles each, native byte order.
@@ -111,6 +112,12 @@ fn read_data(path: &Path, is_ts: bool) -> Result<Vec<DataLine>, LandscapeError> 
     let mut out = Vec::new();
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.map_err(io_err(path))?;
+        // A byte-order mark is accepted, as in every text input.
+        let line = if i == 0 {
+            line.trim_start_matches('\u{feff}').to_owned()
+        } else {
+            line
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -179,18 +186,28 @@ fn read_points(
 /// digits, so points of the same landscape agree to round-off.
 pub const IMPORT_ENERGY_TOLERANCE: f64 = 1e-8;
 
-/// Reads PATHSAMPLE files from `dir` into `db`. Each point is re-evaluated with `loss` (which must
-/// be the database's landscape): its recomputed energy must agree with the file's to
-/// [`IMPORT_ENERGY_TOLERANCE`], minima must have index 0 and transition states index 1; anything else is an error
-/// naming the file and line. Indices use the database's [`Tolerances`](nnscape_optim::Tolerances).
-/// Returns (new minima, new transition states).
-pub fn import(
-    db: &LandscapeDb,
+/// PATHSAMPLE files read and every point re-evaluated and checked ([`read`]), ready to be
+/// stored in one transaction ([`store`]).
+#[derive(Debug, Clone)]
+pub struct PathsampleSet {
+    /// The minima, in min.data order.
+    pub minima: Vec<StationaryPoint>,
+    /// The transition states with their two minima (0-based indices into `minima`).
+    pub transition_states: Vec<(StationaryPoint, usize, usize)>,
+}
+
+/// Reads PATHSAMPLE files from `dir` and re-evaluates each point with `loss`, classified by
+/// `tolerances` (the database's): its recomputed energy must agree with the file's to
+/// [`IMPORT_ENERGY_TOLERANCE`], minima must have index 0 and transition states index 1, and
+/// every connection is re-checked (both minima listed, the transition state above both and not
+/// the same point as either). Anything else is an error naming the file and line. Nothing is
+/// written: a database is touched only by [`store`], after everything has been checked.
+pub fn read(
     loss: &mut Loss,
+    tolerances: &Tolerances,
     dir: &Path,
-) -> Result<(usize, usize), LandscapeError> {
-    let tolerances = *db.tolerances();
-    let n = db.network().n_params();
+) -> Result<PathsampleSet, LandscapeError> {
+    let n = loss.network().n_params();
     let min_path = dir.join("min.data");
     let ts_path = dir.join("ts.data");
     let min_lines = read_data(&min_path, false)?;
@@ -217,8 +234,10 @@ pub fn import(
             line,
             message,
         };
-        let p = StationaryPoint::evaluate(loss, x, &tolerances).map_err(|e| bad(e.to_string()))?;
-        if (p.energy - file_energy).abs() > IMPORT_ENERGY_TOLERANCE * file_energy.abs().max(1.0) {
+        let p = StationaryPoint::evaluate(loss, x, tolerances).map_err(|e| bad(e.to_string()))?;
+        let agrees =
+            (p.energy - file_energy).abs() <= IMPORT_ENERGY_TOLERANCE * file_energy.abs().max(1.0);
+        if !agrees {
             return Err(bad(format!(
                 "energy {} in the file but {} recomputed: the points belong to another landscape",
                 file_energy, p.energy
@@ -232,25 +251,79 @@ pub fn import(
         }
         Ok(p)
     };
-    let mut ids = Vec::with_capacity(min_lines.len());
-    let mut new_minima = 0;
-    for (i, (line, x)) in min_lines.iter().zip(&min_points).enumerate() {
-        let p = evaluate(loss, &min_path, i + 1, 0, line.energy, x)?;
-        let (id, new) = db.insert_minimum(&p)?;
-        ids.push(id);
-        new_minima += usize::from(new);
-    }
-    let mut new_ts = 0;
+    let minima = min_lines
+        .iter()
+        .zip(&min_points)
+        .enumerate()
+        .map(|(i, (line, x))| evaluate(loss, &min_path, i + 1, 0, line.energy, x))
+        .collect::<Result<Vec<_>, _>>()?;
+    let alignment = NetworkAlignment::new(*loss.network());
+    let mut transition_states = Vec::with_capacity(ts_lines.len());
     for (i, (line, x)) in ts_lines.iter().zip(&ts_points).enumerate() {
-        let bad_ref = |m: usize| LandscapeError::Format {
+        let bad = |message: String| LandscapeError::Format {
             path: ts_path.clone(),
             line: i + 1,
-            message: format!("minimum {m} is not in min.data ({} lines)", ids.len()),
+            message,
         };
-        let m1 = *ids.get(line.min1 - 1).ok_or_else(|| bad_ref(line.min1))?;
-        let m2 = *ids.get(line.min2 - 1).ok_or_else(|| bad_ref(line.min2))?;
+        let minimum = |m: usize| {
+            minima.get(m - 1).ok_or_else(|| {
+                bad(format!(
+                    "minimum {m} is not in min.data ({} lines)",
+                    minima.len()
+                ))
+            })
+        };
+        let (m1, m2) = (minimum(line.min1)?, minimum(line.min2)?);
         let p = evaluate(loss, &ts_path, i + 1, 1, line.energy, x)?;
-        new_ts += usize::from(db.insert_transition_state(&p, m1, m2)?.1);
+        for (k, m) in [(line.min1, m1), (line.min2, m2)] {
+            if p.energy + tolerances.energy_window(p.energy) < m.energy {
+                return Err(bad(format!(
+                    "the transition state (energy {}) lies below minimum {k} (energy {}), which it is said to join",
+                    p.energy, m.energy
+                )));
+            }
+            if tolerances.same_point(&alignment, &p.params, p.energy, &m.params, m.energy) {
+                return Err(bad(format!(
+                    "the transition state is the same point as minimum {k}, which it is said to join"
+                )));
+            }
+        }
+        transition_states.push((p, line.min1 - 1, line.min2 - 1));
     }
-    Ok((new_minima, new_ts))
+    Ok(PathsampleSet {
+        minima,
+        transition_states,
+    })
+}
+
+/// Stores what [`read`] checked, in one transaction: all of it or, on an error, nothing.
+/// Returns (new minima, new transition states).
+pub fn store(db: &LandscapeDb, set: &PathsampleSet) -> Result<(usize, usize), LandscapeError> {
+    db.atomically(|| {
+        let mut ids = Vec::with_capacity(set.minima.len());
+        let mut new_minima = 0;
+        for p in &set.minima {
+            let (id, new) = db.insert_minimum(p)?;
+            ids.push(id);
+            new_minima += usize::from(new);
+        }
+        let mut new_ts = 0;
+        for (p, m1, m2) in &set.transition_states {
+            new_ts += usize::from(db.insert_transition_state(p, ids[*m1], ids[*m2])?.1);
+        }
+        Ok((new_minima, new_ts))
+    })
+}
+
+/// Reads PATHSAMPLE files from `dir` into `db` ([`read`] with the database's tolerances, then
+/// [`store`]): a failure leaves the database as it was. `loss` must be the database's
+/// landscape. Returns (new minima, new transition states).
+pub fn import(
+    db: &LandscapeDb,
+    loss: &mut Loss,
+    dir: &Path,
+) -> Result<(usize, usize), LandscapeError> {
+    db.check_loss(loss)?;
+    let set = read(loss, db.tolerances(), dir)?;
+    store(db, &set)
 }

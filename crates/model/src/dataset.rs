@@ -20,6 +20,11 @@ pub struct Dataset {
 
 const MEMORY: &str = "<memory>";
 
+/// Largest magnitude of an input value: 1e6. The tanh units saturate long before that, and
+/// products of such inputs with weights stay far from overflow (a value of 1e308 would turn
+/// every energy infinite).
+pub const MAX_INPUT: f64 = 1e6;
+
 impl Dataset {
     /// Builds a data set from row-major inputs (`labels.len() x n_in`) and labels.
     ///
@@ -53,6 +58,17 @@ impl Dataset {
                 value: inputs[i].to_string(),
             });
         }
+        if let Some(i) = inputs.iter().position(|v| v.abs() > MAX_INPUT) {
+            return Err(DataError::InputRange {
+                path,
+                line: (i / n_in) as u64 + 1,
+                column: format!("x{}", i % n_in + 1),
+                value: inputs[i],
+                max: MAX_INPUT,
+            });
+        }
+        let points: Vec<u64> = (1..=labels.len() as u64).collect();
+        check_label_range(&labels, &points, &path)?;
         Self::with_checked_classes(name.into(), n_in, inputs, labels, &path)
     }
 
@@ -117,6 +133,7 @@ impl Dataset {
         let n_in = header.len() - 1;
         let mut inputs = Vec::new();
         let mut labels = Vec::new();
+        let mut lines = Vec::new();
         for record in rdr.records() {
             let record = record.map_err(|e| csv_err(e, &path))?;
             let line = record.position().map_or(0, |p| p.line());
@@ -144,6 +161,15 @@ impl Dataset {
                         value: field.to_owned(),
                     });
                 }
+                if value.abs() > MAX_INPUT {
+                    return Err(DataError::InputRange {
+                        path,
+                        line,
+                        column: header[col].clone(),
+                        value,
+                        max: MAX_INPUT,
+                    });
+                }
                 inputs.push(value);
             }
             let field = &record[n_in];
@@ -152,10 +178,12 @@ impl Dataset {
                 line,
                 value: field.to_owned(),
             })?);
+            lines.push(line);
         }
         if labels.is_empty() {
             return Err(DataError::Empty { path });
         }
+        check_label_range(&labels, &lines, &path)?;
         Self::with_checked_classes(name.into(), n_in, inputs, labels, &path)
     }
 
@@ -296,6 +324,21 @@ fn parse_label(field: &str) -> Option<usize> {
     }
     let v: f64 = field.parse().ok()?;
     (v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 1e9).then_some(v as usize)
+}
+
+/// Refuses a label no class can have (at least the number of points: with every class
+/// present there are at most that many classes), before anything is sized by the labels.
+/// `lines[d]` names point d in messages.
+fn check_label_range(labels: &[usize], lines: &[u64], path: &Path) -> Result<(), DataError> {
+    match labels.iter().position(|&l| l >= labels.len()) {
+        Some(d) => Err(DataError::LabelRange {
+            path: path.to_path_buf(),
+            line: lines[d],
+            value: labels[d],
+            n_data: labels.len(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The number of classes, max label + 1, when at least two are present and none is skipped.

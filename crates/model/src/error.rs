@@ -101,6 +101,33 @@ pub enum DataError {
         /// Distinct classes present.
         found: usize,
     },
+    /// An input value outside the range the network can be evaluated on.
+    #[error("{path}: line {line}: column '{column}': value {value} is outside the allowed range [-{max:e}, {max:e}] (rescale the data)")]
+    InputRange {
+        /// The file, or `<memory>`.
+        path: PathBuf,
+        /// 1-based line (the data point's number for in-memory data).
+        line: u64,
+        /// Column name.
+        column: String,
+        /// The value.
+        value: f64,
+        /// [`MAX_INPUT`](crate::dataset::MAX_INPUT).
+        max: f64,
+    },
+    /// A class label of no possible class: with every class present, labels lie below the
+    /// number of data points.
+    #[error("{path}: line {line}: label {value} is out of range: labels must lie in 0..{n_data} (every class needs a data point, and there are {n_data})")]
+    LabelRange {
+        /// The file, or `<memory>`.
+        path: PathBuf,
+        /// 1-based line (the data point's number for in-memory data).
+        line: u64,
+        /// The label.
+        value: usize,
+        /// Number of data points.
+        n_data: usize,
+    },
     /// No data rows.
     #[error("{path}: no data points")]
     Empty {
@@ -129,6 +156,21 @@ pub enum ModelError {
         min: usize,
         /// The size given.
         value: usize,
+    },
+    /// The network has more parameters than any computation here can hold (its Hessian has
+    /// P^2 entries).
+    #[error("invalid network: N_in = {n_in}, N_h = {n_hidden}, N_out = {n_out} gives more than {max_params} parameters; N_h must lie in 1..={max_hidden} for {n_in} inputs and {n_out} outputs")]
+    TooLarge {
+        /// Inputs.
+        n_in: usize,
+        /// Hidden nodes asked for.
+        n_hidden: usize,
+        /// Outputs.
+        n_out: usize,
+        /// [`MAX_PARAMS`](crate::network::MAX_PARAMS).
+        max_params: usize,
+        /// The largest N_h that fits (0 when none does).
+        max_hidden: usize,
     },
     /// lambda must be finite and non-negative.
     #[error("invalid network: regularisation lambda must be finite and >= 0, got {0}")]

@@ -6,6 +6,11 @@ use std::ops::Range;
 
 use crate::error::ModelError;
 
+/// Most parameters a network may have: 4,096. Its Hessian (P^2 doubles, 128 MiB here) and the
+/// dense eigen-solver (P^3 work) bound what can be computed; the check comes before anything
+/// is allocated, so an absurd size is an error, not an aborted allocation.
+pub const MAX_PARAMS: usize = 4096;
+
 /// A one-hidden-layer tanh network with a softmax output and L2 regularisation.
 ///
 /// Parameters are laid out exactly as GMIN/OPTIM's MLPVB3 potential so that parameter vectors
@@ -60,7 +65,8 @@ impl Network {
     /// A network with biases regularised (the MLPVB3 default; see
     /// [`Network::with_bias_regularisation`]).
     ///
-    /// Errors: `n_in < 1`, `n_hidden < 1`, `n_out < 2`, or lambda negative / not finite.
+    /// Errors: `n_in < 1`, `n_hidden < 1`, `n_out < 2`, more than [`MAX_PARAMS`] parameters, or
+    /// lambda negative / not finite.
     pub fn new(spec: NetworkSpec) -> Result<Self, ModelError> {
         let NetworkSpec {
             n_in,
@@ -72,6 +78,17 @@ impl Network {
             if value < min {
                 return Err(ModelError::LayerSize { what, min, value });
             }
+        }
+        let per_node = n_in.saturating_add(n_out).saturating_add(1);
+        let n_params = n_hidden.saturating_mul(per_node).saturating_add(n_out);
+        if n_params > MAX_PARAMS {
+            return Err(ModelError::TooLarge {
+                n_in,
+                n_hidden,
+                n_out,
+                max_params: MAX_PARAMS,
+                max_hidden: MAX_PARAMS.saturating_sub(n_out) / per_node,
+            });
         }
         if !(lambda.is_finite() && lambda >= 0.0) {
             return Err(ModelError::Lambda(lambda));

@@ -103,7 +103,7 @@ fn non_integer_or_negative_label() {
 
 #[test]
 fn skipped_class() {
-    let (_d, p, r) = load("x1,label\n0,0\n1,2\n");
+    let (_d, p, r) = load("x1,label\n0,0\n1,2\n2,0\n");
     let e = r.unwrap_err();
     assert!(
         matches!(
@@ -117,6 +117,29 @@ fn skipped_class() {
         "{e:?}"
     );
     message_names(&e, &p, &["skip class 1"]);
+}
+
+#[test]
+fn labels_and_values_out_of_range_are_refused_before_allocating() {
+    // A label no class can have (at most as many classes as points), however large.
+    for label in ["2", "1000000000000", "18446744073709551615"] {
+        let (_d, p, r) = load(&format!("x1,label\n0,0\n1,{label}\n"));
+        let e = r.unwrap_err();
+        assert!(matches!(e, DataError::LabelRange { line: 3, .. }), "{e:?}");
+        message_names(&e, &p, &["line 3", label, "0..2"]);
+    }
+    // Inputs beyond 1e6 (a value of 1e308 makes every energy infinite).
+    for value in ["1e308", "-2e6", "1000001"] {
+        let (_d, p, r) = load(&format!("x1,label\n0,0\n{value},1\n"));
+        let e = r.unwrap_err();
+        assert!(matches!(e, DataError::InputRange { line: 3, .. }), "{e:?}");
+        message_names(&e, &p, &["line 3", "[-1e6, 1e6]"]);
+    }
+    // In memory too.
+    let e = Dataset::new("m", 1, vec![0.0, 1e7], vec![0, 1]).unwrap_err();
+    assert!(matches!(e, DataError::InputRange { line: 2, .. }), "{e:?}");
+    let e = Dataset::new("m", 1, vec![0.0, 1.0], vec![0, 7]).unwrap_err();
+    assert!(matches!(e, DataError::LabelRange { value: 7, .. }), "{e:?}");
 }
 
 #[test]
@@ -176,6 +199,33 @@ fn invalid_network_specs() {
             lambda: 0.0
         }),
         Err(ModelError::LayerSize { what: "N_out", .. })
+    ));
+    // Sizes whose parameters (and Hessian) could not be held: an error naming the range of
+    // N_h, before anything is allocated, also where the count overflows.
+    for n_hidden in [819, 100_000_000_000, usize::MAX] {
+        let e = Network::xor(n_hidden, 1e-3).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ModelError::TooLarge {
+                    max_hidden: 818,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("N_h must lie in 1..=818"), "{e}");
+    }
+    assert!(Network::xor(818, 1e-3).is_ok());
+    let huge_input = NetworkSpec {
+        n_in: usize::MAX,
+        n_hidden: 1,
+        n_out: 2,
+        lambda: 0.0,
+    };
+    assert!(matches!(
+        Network::new(huge_input),
+        Err(ModelError::TooLarge { max_hidden: 0, .. })
     ));
     for bad in [-1e-4, f64::NAN, f64::INFINITY] {
         let e = Network::xor(2, bad).unwrap_err();

@@ -67,8 +67,8 @@ mod scaled;
 mod system;
 
 pub use basin_hopping::{
-    basin_hopping, basin_hopping_with, AdaptiveStep, BasinHoppingParams, BasinHoppingReport,
-    BasinHoppingStopReason, DistinctMinimum, Progress, Stop,
+    basin_hopping, basin_hopping_until, basin_hopping_with, AdaptiveStep, BasinHoppingParams,
+    BasinHoppingReport, BasinHoppingStopReason, DistinctMinimum, Progress, Stop,
 };
 pub use descent::{descend, DescentParams};
 pub use error::OptimError;

@@ -181,8 +181,8 @@ impl DisconnectivityGraph {
                 }
                 slot += 1.0;
             }
-            place(&mut nodes, r, &min_x);
         }
+        place(&mut nodes, &min_x);
         disconnected.sort_unstable();
         let mut segments = Vec::new();
         for &r in &roots {
@@ -257,86 +257,126 @@ fn make_levels(spec: Levels, e_gmin: f64, emax: f64) -> Result<Vec<f64>, Analysi
     Ok(levels)
 }
 
+// The walks over the level nodes below are iterative: a graph of many levels (`--levels
+// 100000`) is a chain that deep, which recursion would overflow the stack with.
+
+/// The minima under node `n`, left to right (depth first, children in drawing order).
 fn collect_leaves(nodes: &[LevelNode], n: usize, out: &mut Vec<usize>) {
-    for c in &nodes[n].children {
-        match *c {
+    let mut stack = vec![Child::Node(n)];
+    while let Some(c) = stack.pop() {
+        match c {
             Child::Min(m) => out.push(m),
-            Child::Node(c) => collect_leaves(nodes, c, out),
+            Child::Node(c) => stack.extend(nodes[c].children.iter().rev()),
         }
     }
 }
 
-/// x of a node: the mean of its children's x.
-fn place(nodes: &mut [LevelNode], n: usize, min_x: &HashMap<usize, f64>) -> f64 {
-    let children = nodes[n].children.clone();
-    let mut sum = 0.0;
-    for c in &children {
-        sum += match *c {
-            Child::Min(m) => min_x[&m],
-            Child::Node(c) => place(nodes, c, min_x),
-        };
+/// x of every node: the mean of its children's x. Children are created at lower levels, before
+/// their parents, so one pass in index order sees every child placed.
+fn place(nodes: &mut [LevelNode], min_x: &HashMap<usize, f64>) {
+    for n in 0..nodes.len() {
+        let sum: f64 = nodes[n]
+            .children
+            .iter()
+            .map(|c| match *c {
+                Child::Min(m) => min_x[&m],
+                Child::Node(c) => nodes[c].x,
+            })
+            .sum();
+        nodes[n].x = sum / nodes[n].children.len() as f64;
     }
-    nodes[n].x = sum / children.len() as f64;
-    nodes[n].x
 }
 
-/// Emits every segment below node `n` and returns the lower end (energy) of the vertical line
-/// that ends at n's point, with the minimum whose leaf line it is (if it is one).
+/// Follows a chain of single children down from `n`: `Some` (the minimum's energy and index)
+/// when it ends at a minimum, else `None` with the node of several children pushed on
+/// `frames` (child 0 next).
+fn descend(
+    nodes: &[LevelNode],
+    mut n: usize,
+    minima: &[DgMinimum],
+    frames: &mut Vec<(usize, usize)>,
+) -> Option<(f64, Option<usize>)> {
+    loop {
+        match nodes[n].children.as_slice() {
+            [Child::Min(m)] => return Some((minima[*m].energy, Some(*m))),
+            [Child::Node(c)] => n = *c,
+            _ => {
+                frames.push((n, 0));
+                return None;
+            }
+        }
+    }
+}
+
+/// Emits every segment below node `root` and returns the lower end (energy) of the vertical
+/// line that ends at its point, with the minimum whose leaf line it is (if it is one): for a
+/// node of several children, the horizontal-ish lines to each child in drawing order, a child
+/// node's own segments before its lines.
 fn emit(
     nodes: &[LevelNode],
-    n: usize,
+    root: usize,
     minima: &[DgMinimum],
     levels: &[f64],
     min_x: &HashMap<usize, f64>,
     info: &[(usize, usize)],
     out: &mut Vec<Segment>,
 ) -> (f64, Option<usize>) {
-    let node = &nodes[n];
-    if let [only] = node.children.as_slice() {
-        return match *only {
-            Child::Min(m) => (minima[m].energy, Some(m)),
-            Child::Node(c) => emit(nodes, c, minima, levels, min_x, info, out),
-        };
-    }
-    let y = levels[node.level];
-    for c in &node.children {
-        match *c {
-            Child::Min(m) => out.push(Segment {
-                x1: min_x[&m],
-                y1: minima[m].energy,
-                x2: node.x,
-                y2: y,
-                minimum_id: minima[m].id,
-                leaf: true,
-            }),
-            Child::Node(c) => {
-                let (yb, leaf) = emit(nodes, c, minima, levels, min_x, info, out);
-                let (xc, yc) = (nodes[c].x, levels[nodes[c].level]);
-                let group_id = minima[info[c].1].id;
-                if yb < yc {
-                    let (id, is_leaf) = match leaf {
-                        Some(m) => (minima[m].id, true),
-                        None => (group_id, false),
-                    };
-                    out.push(Segment {
-                        x1: xc,
-                        y1: yb,
-                        x2: xc,
-                        y2: yc,
-                        minimum_id: id,
-                        leaf: is_leaf,
-                    });
-                }
+    // (node of several children, its child being drawn); `done` is the result of the child
+    // node that has just been finished, if any.
+    let mut frames: Vec<(usize, usize)> = Vec::new();
+    let mut done = descend(nodes, root, minima, &mut frames);
+    while let Some(&(n, i)) = frames.last() {
+        let node = &nodes[n];
+        let y = levels[node.level];
+        if let Some((yb, leaf)) = done.take() {
+            let Child::Node(c) = node.children[i] else {
+                unreachable!("only child nodes are descended into")
+            };
+            let (xc, yc) = (nodes[c].x, levels[nodes[c].level]);
+            let group_id = minima[info[c].1].id;
+            if yb < yc {
+                let (id, is_leaf) = match leaf {
+                    Some(m) => (minima[m].id, true),
+                    None => (group_id, false),
+                };
                 out.push(Segment {
                     x1: xc,
-                    y1: yc,
-                    x2: node.x,
-                    y2: y,
-                    minimum_id: group_id,
-                    leaf: false,
+                    y1: yb,
+                    x2: xc,
+                    y2: yc,
+                    minimum_id: id,
+                    leaf: is_leaf,
                 });
             }
+            out.push(Segment {
+                x1: xc,
+                y1: yc,
+                x2: node.x,
+                y2: y,
+                minimum_id: group_id,
+                leaf: false,
+            });
+            frames.last_mut().expect("the frame is there").1 += 1;
+            continue;
+        }
+        match node.children.get(i) {
+            None => {
+                frames.pop();
+                done = Some((y, None));
+            }
+            Some(&Child::Min(m)) => {
+                out.push(Segment {
+                    x1: min_x[&m],
+                    y1: minima[m].energy,
+                    x2: node.x,
+                    y2: y,
+                    minimum_id: minima[m].id,
+                    leaf: true,
+                });
+                frames.last_mut().expect("the frame is there").1 += 1;
+            }
+            Some(&Child::Node(c)) => done = descend(nodes, c, minima, &mut frames),
         }
     }
-    (y, None)
+    done.expect("the root's walk ends with its result")
 }

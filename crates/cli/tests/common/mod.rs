@@ -67,3 +67,68 @@ pub fn pseudo_random(n: usize, seed: u64, scale: f64) -> Vec<f64> {
 pub fn xor_loss(n_hidden: usize, lambda: f64) -> Loss {
     Loss::xor(n_hidden, lambda).unwrap()
 }
+
+/// Runs `nnscape args` (with `RUST_BACKTRACE=1`, so that a panic could not hide), asserts that
+/// it failed cleanly: exit code 1 (an error) or 2 (refused by the argument parser), no panic,
+/// no abort, no backtrace; returns its standard error.
+pub fn fails(args: &[&str]) -> String {
+    let out = nnscape()
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        matches!(out.status.code(), Some(1 | 2)),
+        "nnscape {args:?} should fail with an error, got {:?}\n{stderr}",
+        out.status
+    );
+    for sign in [
+        "panicked",
+        "stack backtrace",
+        "RUST_BACKTRACE",
+        "overflow",
+        "abort",
+    ] {
+        assert!(
+            !stderr.contains(sign),
+            "nnscape {args:?}: '{sign}' reached the user:\n{stderr}"
+        );
+    }
+    assert!(stderr.starts_with("error"), "nnscape {args:?}: {stderr}");
+    stderr
+}
+
+/// Asserts that `stderr` contains every needle.
+pub fn says(stderr: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(stderr.contains(n), "expected {n:?} in:\n{stderr}");
+    }
+}
+
+/// The XOR landscape of the small tests: N_h = 1, lambda = 1e-2 (7 parameters; a certified map
+/// of 5 minima and 4 transition states in about a second of a debug build).
+pub const H1: [&str; 4] = ["--hidden", "1", "--lambda", "1e-2"];
+
+/// Explores the H1 landscape into `path` (certified); returns the output.
+pub fn explore_h1(path: &std::path::Path) -> String {
+    run_ok(&[&["explore"][..], &H1, &["--db", path.to_str().unwrap()]].concat())
+}
+
+/// The names of the files in `dir` (hidden ones included), sorted, and the bytes of each.
+pub fn listing(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let bytes = if e.path().is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    v.sort();
+    v
+}

@@ -6,6 +6,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
+use super::tx::WriteTx;
 use super::LandscapeDb;
 use crate::certificate::{Certificate, CertificateTest, GoodTuring};
 use crate::error::LandscapeError;
@@ -186,7 +187,7 @@ impl LandscapeDb {
         outcomes: &[Option<i64>],
     ) -> Result<(), LandscapeError> {
         let conn = self.conn();
-        let tx = conn.unchecked_transaction()?;
+        let tx = WriteTx::begin(&conn)?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO certificate_trials (evaluation, kind, trial, point) VALUES (?1, ?2, ?3, ?4)",

@@ -126,6 +126,27 @@ impl LandscapeIdentity {
     }
 }
 
+impl std::fmt::Display for LandscapeIdentity {
+    /// In words: `data 'xor' (hash ...), N_in 2, N_h 3, N_out 2, lambda 0.001, biases regularised`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "data '{}' (hash {}), N_in {}, N_h {}, N_out {}, lambda {}, biases {}",
+            self.dataset_name,
+            self.dataset_hash,
+            self.n_in,
+            self.n_hidden,
+            self.n_out,
+            self.lambda,
+            if self.regularise_biases {
+                "regularised"
+            } else {
+                "not regularised"
+            }
+        )
+    }
+}
+
 /// Refuses a file whose stored identity is not the requested one, naming the first field that
 /// differs (lambda compared bit for bit: a database is one landscape, not a neighbourhood).
 pub(super) fn check_identity(

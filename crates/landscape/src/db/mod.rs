@@ -10,30 +10,39 @@
 //! - `snapshot`: the stored points as exact bit patterns, for comparing two databases.
 //! - `certificate`: the completeness certificates and the log of their trials.
 //!
+//! - `open`: opening as the one writer (creation atomic, a second writer refused) or as a reader
+//!   (read-only); `check`: what opening checks; `tx`: write transactions.
+//!
 //! Every accepted point is committed in its own transaction in WAL mode, so killing a run loses
 //! at most the searches in flight. A file is never silently reused for another landscape or
-//! overwritten: opening checks the schema version, the file's integrity and the landscape's
-//! identity, read-only, before anything is written.
+//! overwritten: opening checks that it is a whole SQLite file, its integrity, schema version,
+//! foreign keys, the invariants of every stored point and the landscape's identity, read-only,
+//! before anything is written. A writer holds an advisory lock on the file (a second one gets
+//! [`LandscapeError::InUse`]) and leaves it in rollback-journal mode when it closes, so a
+//! database at rest is one file that readers open read-only.
 
 mod certificate;
+mod check;
 mod identity;
 mod log;
+mod open;
 mod points;
 mod results;
 mod snapshot;
+mod tx;
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use nnscape_model::Network;
 use nnscape_optim::Tolerances;
-use rusqlite::{params, Connection, OpenFlags};
+use rusqlite::Connection;
 
 use crate::error::LandscapeError;
-use certificate::CERTIFICATE_SCHEMA;
-use identity::{check_identity, SCHEMA};
 
 pub use certificate::{CertificateStart, TrialKind};
+pub use check::STORED_ENERGY_TOLERANCE;
 pub use identity::{LandscapeIdentity, SCHEMA_VERSION};
 pub use log::{CycleRecord, SearchMethod};
 pub use results::StoredPath;
@@ -46,6 +55,9 @@ pub struct LandscapeDb {
     /// Behind a mutex so the database can be shared with worker threads (all writes still go
     /// through one connection, one transaction at a time).
     conn: Mutex<Connection>,
+    /// A writer's exclusive lock on the file, held while it is open (`None`: a reader). Declared
+    /// after `conn` so that it is released after the connection has closed.
+    lock: Option<File>,
     path: PathBuf,
     identity: LandscapeIdentity,
     network: Network,
@@ -53,162 +65,6 @@ pub struct LandscapeDb {
 }
 
 impl LandscapeDb {
-    /// Opens the database at `path` for `identity`, creating it if the file does not exist.
-    ///
-    /// An existing file must be a healthy landscape database of the same schema version and the
-    /// same landscape (dataset hash, N_in, N_h, N_out, lambda, bias regularisation); otherwise
-    /// this is an error and the file is not modified. An existing database keeps its stored
-    /// [`Tolerances`] (`tolerances` applies only to a new file): the rules its points were
-    /// deduplicated and classified by.
-    pub fn open_or_create(
-        path: impl AsRef<Path>,
-        identity: &LandscapeIdentity,
-        tolerances: Tolerances,
-    ) -> Result<Self, LandscapeError> {
-        let path = path.as_ref();
-        tolerances.validate()?;
-        let network = identity.network()?;
-        if path.exists() {
-            let (stored, stored_tolerances) = Self::inspect(path)?;
-            check_identity(path, &stored, identity)?;
-            return Self::with_connection(path, stored, network, stored_tolerances);
-        }
-        let conn = Self::connect(path)?;
-        conn.execute_batch(&format!(
-            "BEGIN; {SCHEMA} {CERTIFICATE_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-        ))?;
-        conn.execute(
-            "INSERT INTO landscape VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                identity.dataset_name,
-                identity.dataset_hash,
-                identity.n_in as i64,
-                identity.n_hidden as i64,
-                identity.n_out as i64,
-                identity.lambda,
-                identity.regularise_biases,
-                env!("CARGO_PKG_VERSION"),
-                tolerances.energy,
-                tolerances.distance,
-                tolerances.eigenvalue_cutoff,
-            ],
-        )?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-            path: path.to_path_buf(),
-            identity: identity.clone(),
-            network,
-            tolerances,
-        })
-    }
-
-    /// Opens an existing database, whatever landscape it holds (for export and analysis).
-    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, LandscapeError> {
-        let path = path.as_ref();
-        if !path.exists() {
-            return Err(LandscapeError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such database"),
-            });
-        }
-        let (identity, tolerances) = Self::inspect(path)?;
-        let network = identity.network()?;
-        Self::with_connection(path, identity, network, tolerances)
-    }
-
-    /// The database object for an inspected file.
-    fn with_connection(
-        path: &Path,
-        identity: LandscapeIdentity,
-        network: Network,
-        tolerances: Tolerances,
-    ) -> Result<Self, LandscapeError> {
-        Ok(Self {
-            conn: Mutex::new(Self::connect(path)?),
-            path: path.to_path_buf(),
-            identity,
-            network,
-            tolerances,
-        })
-    }
-
-    fn connect(path: &Path) -> Result<Connection, LandscapeError> {
-        let conn = Connection::open(path)?;
-        // WAL: a killed writer leaves every committed transaction intact; NORMAL sync is
-        // durable against process crashes (only an OS crash can lose the last commits).
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        Ok(conn)
-    }
-
-    /// Read-only validation of an existing file: readable, intact, our schema; returns its
-    /// identity and tolerances.
-    fn inspect(path: &Path) -> Result<(LandscapeIdentity, Tolerances), LandscapeError> {
-        let corrupt = |message: String| LandscapeError::Corrupt {
-            path: path.to_path_buf(),
-            message,
-        };
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| corrupt(e.to_string()))?;
-        let version: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(|e| corrupt(e.to_string()))?;
-        let check: String = conn
-            .pragma_query_value(None, "quick_check", |r| r.get(0))
-            .map_err(|e| corrupt(e.to_string()))?;
-        if check != "ok" {
-            return Err(corrupt(format!("integrity check: {check}")));
-        }
-        let has_table: bool = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'landscape'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(|e| corrupt(e.to_string()))?
-            > 0;
-        if !has_table {
-            return Err(corrupt("it has no landscape table".into()));
-        }
-        if version != SCHEMA_VERSION {
-            return Err(LandscapeError::Schema {
-                path: path.to_path_buf(),
-                found: version,
-                expected: SCHEMA_VERSION,
-            });
-        }
-        conn.query_row(
-            "SELECT dataset_name, dataset_hash, n_in, n_hidden, n_out, lambda, regularise_biases,
-                    energy_tolerance, distance_tolerance, eigenvalue_cutoff
-             FROM landscape WHERE id = 1",
-            [],
-            |r| {
-                Ok((
-                    LandscapeIdentity {
-                        dataset_name: r.get(0)?,
-                        dataset_hash: r.get(1)?,
-                        n_in: r.get::<_, i64>(2)? as usize,
-                        n_hidden: r.get::<_, i64>(3)? as usize,
-                        n_out: r.get::<_, i64>(4)? as usize,
-                        lambda: r.get(5)?,
-                        regularise_biases: r.get(6)?,
-                    },
-                    Tolerances {
-                        energy: r.get(7)?,
-                        distance: r.get(8)?,
-                        eigenvalue_cutoff: r.get(9)?,
-                    },
-                ))
-            },
-        )
-        .map_err(|e| corrupt(format!("reading the landscape identity: {e}")))
-    }
-
     /// The file this database lives in.
     pub fn path(&self) -> &Path {
         &self.path
@@ -246,5 +102,22 @@ impl LandscapeDb {
     /// The single number a `SELECT count(*)` query returns.
     fn count(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize, LandscapeError> {
         Ok(self.conn().query_row(sql, params, |r| r.get::<_, i64>(0))? as usize)
+    }
+}
+
+impl Drop for LandscapeDb {
+    /// A writer leaves the file in rollback-journal mode: at rest it is one self-contained file
+    /// that a reader can open read-only (even in a read-only folder) without creating `-wal` or
+    /// `-shm` files. Best effort: while another connection has it open, the switch waits for
+    /// nobody and the file stays in WAL mode, which the next writer handles.
+    fn drop(&mut self) {
+        if self.lock.is_some() {
+            let conn = self.conn.get_mut().unwrap_or_else(|e| e.into_inner());
+            let _ = conn.busy_timeout(std::time::Duration::ZERO);
+            // The checkpoint opens the log (a writer that never read may not have, when readers
+            // created it), so that leaving WAL mode removes the `-wal` and `-shm` files.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            let _ = conn.pragma_update(None, "journal_mode", "DELETE");
+        }
     }
 }

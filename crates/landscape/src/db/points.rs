@@ -6,8 +6,9 @@
 //! tolerance); the energy index narrows the candidates to the tolerance's energy window.
 
 use nnscape_optim::NetworkAlignment;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 
+use super::tx::WriteTx;
 use super::LandscapeDb;
 use crate::error::LandscapeError;
 use crate::point::{MinimumRecord, StationaryPoint, TransitionStateRecord};
@@ -123,7 +124,7 @@ impl LandscapeDb {
     /// Inserts the columns every stationary point has, plus `extra` (names and values) for the
     /// table's own columns, and commits; returns the new id.
     fn insert_point(
-        tx: Transaction<'_>,
+        tx: WriteTx<'_>,
         table: Table,
         p: &StationaryPoint,
         extra: &[(&str, &dyn rusqlite::ToSql)],
@@ -163,7 +164,7 @@ impl LandscapeDb {
     pub fn insert_minimum(&self, p: &StationaryPoint) -> Result<(i64, bool), LandscapeError> {
         self.check_point(p, Table::Minima)?;
         let conn = self.conn();
-        let tx = conn.unchecked_transaction()?;
+        let tx = WriteTx::begin(&conn)?;
         if let Some(id) = self.find_in(&tx, Table::Minima, p.energy, &p.params)? {
             return Ok((id, false));
         }
@@ -180,7 +181,7 @@ impl LandscapeDb {
     ) -> Result<(i64, bool), LandscapeError> {
         self.check_point(p, Table::TransitionStates)?;
         let conn = self.conn();
-        let tx = conn.unchecked_transaction()?;
+        let tx = WriteTx::begin(&conn)?;
         for m in [min1, min2] {
             let exists: bool = tx
                 .query_row("SELECT 1 FROM minima WHERE id = ?1", [m], |_| Ok(()))

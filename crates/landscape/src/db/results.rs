@@ -20,6 +20,7 @@ use nnscape_model::Loss;
 use nnscape_optim::Minimum;
 use nnscape_ts::{ConnectResult, TransitionPath, TransitionState};
 
+use super::identity::check_identity;
 use super::{LandscapeDb, LandscapeIdentity};
 use crate::error::LandscapeError;
 use crate::point::StationaryPoint;
@@ -38,17 +39,9 @@ pub struct StoredPath {
 
 impl LandscapeDb {
     /// Refuses a loss of another landscape than the database's (data set, network, lambda).
+    /// The data set is compared by content (its hash), not by name.
     pub fn check_loss(&self, loss: &Loss) -> Result<(), LandscapeError> {
-        let identity = LandscapeIdentity::of(loss);
-        if &identity != self.identity() {
-            return Err(LandscapeError::Mismatch {
-                path: self.path().to_path_buf(),
-                field: "landscape",
-                stored: format!("{:?}", self.identity()),
-                requested: format!("{identity:?}"),
-            });
-        }
-        Ok(())
+        check_identity(self.path(), self.identity(), &LandscapeIdentity::of(loss))
     }
 
     /// Stores a minimum found by a search, after re-evaluating it with `loss`. Returns its id

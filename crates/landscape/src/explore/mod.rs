@@ -73,9 +73,23 @@ pub fn explore(
     for cycle in 0..params.max_cycles as i64 {
         let mut rec = db.begin_cycle(cycle)?;
         if rec.end.is_none() {
-            // Not finished by an earlier run.
-            ex.basin_hopping(cycle, &mut report)?;
+            // Not finished by an earlier run. The clock is checked inside basin-hopping and
+            // before each once-per-landscape search.
+            if let Some(s) = ex.basin_hopping(cycle, &mut report)? {
+                stop = s;
+                break;
+            }
+            let out_of_time =
+                |ex: &Explorer<'_>| params.max_time.is_some_and(|t| ex.started.elapsed() >= t);
+            if out_of_time(&ex) {
+                stop = ExploreStopReason::TimeBudget;
+                break;
+            }
             ex.near_origin(cycle, &mut report)?;
+            if out_of_time(&ex) {
+                stop = ExploreStopReason::TimeBudget;
+                break;
+            }
             ex.root_search(cycle, &mut report)?;
             if let Some(s) = search_phases(&mut ex, cycle, &mut report)? {
                 stop = s;
@@ -250,7 +264,9 @@ fn evaluate(
                 let mut bh = params.basin_hopping.clone();
                 bh.seed = seed;
                 bh.initial_points = vec![vec![0.0; ex.system.potential.n_params()]];
-                ex.run_basin_hopping(&bh)?;
+                if !ex.run_basin_hopping(&bh)? {
+                    return Ok(Err(ExploreStopReason::TimeBudget));
+                }
                 db.log_certificate_step(e, &hopped)?;
                 ex.progress(cycle, Phase::SeedAgreement, report)?;
             }

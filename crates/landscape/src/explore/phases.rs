@@ -3,7 +3,9 @@
 //! of the minima not yet joined to the global minimum.
 
 use nnscape_model::vector::rms;
-use nnscape_optim::{basin_hopping_with, BasinHoppingParams, LocalScale, NetworkSystem};
+use nnscape_optim::{
+    basin_hopping_until, BasinHoppingParams, BasinHoppingStopReason, LocalScale, NetworkSystem,
+};
 use nnscape_ts::{
     connect, saddles_near, single_ended_paths, ConnectResult, NearSearchParams, NearSearchResult,
     SingleEndedResult, VerifyError,
@@ -11,7 +13,7 @@ use nnscape_ts::{
 
 use super::explorer::{BatchSearch, Explorer};
 use super::params::ExploreParams;
-use super::report::{global_component, ExploreProgress, Phase};
+use super::report::{global_component, ExploreProgress, ExploreStopReason, Phase};
 use crate::certificate::mix;
 use crate::db::SearchMethod;
 use crate::error::LandscapeError;
@@ -141,18 +143,19 @@ impl Explorer<'_> {
         ))
     }
 
-    /// The basin-hopping phase of `cycle`, unless an earlier run finished it.
+    /// The basin-hopping phase of `cycle`, unless an earlier run finished it. `Some`: the time
+    /// budget stopped it (not logged, so a rerun makes the whole phase).
     pub(super) fn basin_hopping(
         &mut self,
         cycle: i64,
         report: &mut impl FnMut(&ExploreProgress),
-    ) -> Result<(), LandscapeError> {
+    ) -> Result<Option<ExploreStopReason>, LandscapeError> {
         if self
             .db
             .searches_done(SearchMethod::BasinHopping, Some(cycle), None)?
             > 0
         {
-            return Ok(());
+            return Ok(None);
         }
         let mut bh = self.params.basin_hopping.clone();
         bh.seed = self
@@ -182,21 +185,27 @@ impl Explorer<'_> {
                     .collect();
             }
         }
-        self.run_basin_hopping(&bh)?;
+        if !self.run_basin_hopping(&bh)? {
+            return Ok(Some(ExploreStopReason::TimeBudget));
+        }
         self.db
             .log_search(SearchMethod::BasinHopping, Some(cycle), None, "done")?;
-        self.progress(cycle, Phase::BasinHopping, report)
+        self.progress(cycle, Phase::BasinHopping, report)?;
+        Ok(None)
     }
 
     /// Basin-hopping with `bh`, every minimum it finds stored (also the certificate's
-    /// seed-agreement cycles, with their own seeds).
+    /// seed-agreement cycles, with their own seeds). `false`: the time budget stopped it.
     pub(super) fn run_basin_hopping(
         &mut self,
         bh: &BasinHoppingParams,
-    ) -> Result<(), LandscapeError> {
+    ) -> Result<bool, LandscapeError> {
         let mut failure = None;
         let system = self.system.clone();
-        basin_hopping_with(
+        // The clock is checked after every round, so a time budget is kept within one round.
+        let deadline = self.params.max_time.map(|t| self.started + t);
+        let out_of_time = || deadline.is_some_and(|d| std::time::Instant::now() >= d);
+        let report = basin_hopping_until(
             &system,
             bh,
             |m| {
@@ -210,11 +219,12 @@ impl Explorer<'_> {
                 }
             },
             |_| {},
+            out_of_time,
         )
         .map_err(|e| LandscapeError::nested("basin_hopping", e))?;
         match failure {
             Some(e) => Err(e),
-            None => Ok(()),
+            None => Ok(report.stop_reason != BasinHoppingStopReason::Interrupted),
         }
     }
 }

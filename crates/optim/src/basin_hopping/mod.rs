@@ -74,6 +74,8 @@ pub enum BasinHoppingStopReason {
     MaxSteps,
     /// No chain found a first minimum from its starting points.
     NoChainStarted,
+    /// The caller's stop check ([`basin_hopping_until`]) said stop, after a round.
+    Interrupted,
 }
 
 impl std::fmt::Display for BasinHoppingStopReason {
@@ -83,6 +85,7 @@ impl std::fmt::Display for BasinHoppingStopReason {
             BasinHoppingStopReason::Saturated => "saturated: no new minimum in the last quenches",
             BasinHoppingStopReason::MaxSteps => "step budget exhausted before saturation",
             BasinHoppingStopReason::NoChainStarted => "no chain found an initial minimum",
+            BasinHoppingStopReason::Interrupted => "interrupted by the caller (e.g. a time budget)",
         })
     }
 }
@@ -285,8 +288,24 @@ where
 pub fn basin_hopping_with<P, A>(
     system: &System<P, A>,
     params: &BasinHoppingParams,
+    sink: impl FnMut(&Minimum),
+    progress: impl FnMut(&Progress),
+) -> Result<BasinHoppingReport, OptimError>
+where
+    P: HessianObjective + Clone + Send + Sync,
+    A: Alignment + Sync,
+{
+    basin_hopping_until(system, params, sink, progress, || false)
+}
+
+/// [`basin_hopping_with`] that also asks `stop` after every round (e.g. whether a time budget
+/// has run out) and ends with [`BasinHoppingStopReason::Interrupted`] when it says so.
+pub fn basin_hopping_until<P, A>(
+    system: &System<P, A>,
+    params: &BasinHoppingParams,
     mut sink: impl FnMut(&Minimum),
     mut progress: impl FnMut(&Progress),
+    mut stop: impl FnMut() -> bool,
 ) -> Result<BasinHoppingReport, OptimError>
 where
     P: HessianObjective + Clone + Send + Sync,
@@ -370,6 +389,9 @@ where
         });
         if chains.iter().all(|c| c.current.is_none()) {
             break BasinHoppingStopReason::NoChainStarted;
+        }
+        if stop() {
+            break BasinHoppingStopReason::Interrupted;
         }
         if steps_done >= max_steps {
             break if saturate.is_some() {

@@ -17,7 +17,7 @@
 //!    scaled energy drops by 1e-6) and quench in scaled units (L-BFGS, RMS gradient 1e-6 in
 //!    scaled units = 1e-6 `e / s` unscaled). A quench that leaves the scaled region (`|u|`
 //!    beyond `escape_radius`) is finished at the ordinary scale; both ends are then polished
-//!    and Hessian-checked with [`minimise_to_minimum`](crate::minimise_to_minimum) in the potential's own coordinates.
+//!    and Hessian-checked with [`minimise_to_minimum`] in the potential's own coordinates.
 
 use nnscape_model::vector::norm;
 use nnscape_optim::Minimum;
@@ -64,7 +64,7 @@ pub struct NearSearchParams {
     /// Default 30, several times the radii of the saddles: the energy there is no longer of
     /// order `e`.
     pub escape_radius: f64,
-    /// Polish and Hessian check of the two minima, unscaled ([`minimise_to_minimum`](crate::minimise_to_minimum)).
+    /// Polish and Hessian check of the two minima, unscaled ([`minimise_to_minimum`]).
     pub verify: VerifyParams,
     /// Seed of the starts: start `i` draws from ChaCha8 seeded with it on stream `i`.
     pub seed: u64,
@@ -192,7 +192,7 @@ pub struct Root {
 
 impl Root {
     /// The root as a transition state (index 1 only), ready for
-    /// [`push_off_and_minimise`](crate::push_off_and_minimise).
+    /// [`push_off_and_minimise`].
     pub fn transition_state<O: HessianObjective>(
         &self,
         potential: &mut O,

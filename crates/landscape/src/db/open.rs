@@ -82,7 +82,9 @@ impl LandscapeDb {
     }
 
     /// Opens an existing database read-only, whatever landscape it holds (for export and
-    /// analysis). Nothing is written to the file or beside it; writing methods fail.
+    /// analysis); writing methods fail. Nothing is written to the file or beside it, except
+    /// that the log of a writer that was killed is first replayed into the file (when no writer
+    /// holds it and it is writable; see [`replay_abandoned_log`]).
     pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, LandscapeError> {
         let path = path.as_ref();
         if !path.exists() {
@@ -91,6 +93,7 @@ impl LandscapeDb {
                 "no such database",
             )));
         }
+        replay_abandoned_log(path);
         let (identity, tolerances) = Self::inspect(path)?;
         let network = identity.network()?;
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -140,6 +143,38 @@ impl LandscapeDb {
             network,
             tolerances,
         })
+    }
+}
+
+/// A writer killed while the file was in WAL mode leaves the file marked WAL and, usually, its
+/// `-wal` log beside it, holding transactions it committed. A read-only connection cannot open
+/// such a file without its `-shm` index (SQLite must build it first), so a reader would refuse
+/// a database that lost nothing. Likewise a writer killed inside a transaction in
+/// rollback-journal mode leaves a hot `-journal` that only a writing connection can roll back.
+/// When no writer holds the lock (the killed one released it with its process), the log is
+/// checkpointed into the file and the file returned to rollback-journal mode, as the writer's
+/// `Drop` would have done. Best effort: a live writer or an unwritable file is left as it is.
+fn replay_abandoned_log(path: &Path) {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    // Bytes 18 and 19 of the header are the read and write format versions: 2 means WAL.
+    let mut header = [0u8; 20];
+    let wal_mode = File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header))
+        .is_ok_and(|()| header[18] == 2 || header[19] == 2);
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if !wal_mode && !Path::new(&wal).exists() && !Path::new(&journal).exists() {
+        return;
+    }
+    let Ok(_lock) = lock_for_writing(path) else {
+        return;
+    };
+    if let Ok(conn) = Connection::open(path) {
+        // The first read rolls a hot journal back.
+        let _ = conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()));
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let _ = conn.pragma_update(None, "journal_mode", "DELETE");
     }
 }
 

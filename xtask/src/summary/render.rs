@@ -122,8 +122,8 @@ fn certainty(s: &mut String, groups: &[Certainty]) {
     let _ = writeln!(
         s,
         "Each landscape's completeness certificate (`p_unseen_minimum, p_unseen_ts, seed_agreement, certified` in counts.csv): \
-         random-start quenches and single-ended transition-state searches independent of the exploration, each end point \
-         matched to the map; P(unseen) is the Good-Turing chance that one more trial reaches a point the map lacks \
+         random-start quenches and Newton root searches (for transition states) independent of the exploration, each end \
+         point matched to the map; P(unseen) is the Good-Turing chance that one more trial reaches a point the map lacks \
          ((points reached exactly once + trials reaching new points) / trials); two further seeds must add \
          nothing and the map must be connected.\n"
     );

@@ -84,7 +84,7 @@ impl LandscapeDb {
     /// Opens an existing database read-only, whatever landscape it holds (for export and
     /// analysis); writing methods fail. Nothing is written to the file or beside it, except
     /// that the log of a writer that was killed is first replayed into the file (when no writer
-    /// holds it and it is writable; see [`replay_abandoned_log`]).
+    /// holds it and it is writable: a read-only connection cannot open what it left).
     pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, LandscapeError> {
         let path = path.as_ref();
         if !path.exists() {

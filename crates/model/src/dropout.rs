@@ -9,9 +9,10 @@
 //!
 //! let mut loss = Loss::xor(2, 0.0).unwrap();
 //! let w = known::xor_solution(8.0);
-//! // Without its AND node the solution calls (1, 1) class 1: three points right.
+//! // y_1 - y_0 = 8 (OR - AND - 1): without either node three points sit at (or, saturated,
+//! // just past) the decision boundary, and only one stays right.
 //! let effects = drop_each_node(&mut loss, &w).unwrap();
-//! assert_eq!((effects[0].n_correct, effects[1].n_correct), (2, 3));
+//! assert_eq!((effects[0].n_correct, effects[1].n_correct), (1, 1));
 //! // Keeping both nodes (factor 1) changes nothing.
 //! let same = masked(&mut loss, &w, &[1.0, 1.0]).unwrap();
 //! assert_eq!(same.n_correct, 4);

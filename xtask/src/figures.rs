@@ -27,6 +27,7 @@ pub(crate) fn count_plots(results: &[LandscapeResult]) -> Vec<(&'static str, Plo
         hollow: rows.iter().map(|r| !r.saturated || !r.connected).collect(),
         colour,
         dashed,
+        markers_only: false,
     };
     // One colour per line of the table: minima solid, transition states dashed.
     let minima_and_ts = |label: String,
@@ -121,6 +122,7 @@ pub(crate) fn sensitivity_plot(rows: &[(LandscapeKey, LandscapeSensitivity)]) ->
             hollow: vec![],
             colour: i,
             dashed: false,
+            markers_only: false,
         })
         .collect();
     Plot {

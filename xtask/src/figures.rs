@@ -7,6 +7,7 @@ use crate::explore::LandscapeResult;
 use crate::grid::{lambda_label, sorted_unique, LandscapeKey};
 use crate::plot::{Plot, Series};
 use crate::summary::pooled_curves;
+use crate::training::LandscapeTraining;
 
 /// counts_vs_lambda.svg, counts_vs_nh.svg and ratio.svg.
 pub(crate) fn count_plots(results: &[LandscapeResult]) -> Vec<(&'static str, Plot)> {
@@ -139,4 +140,50 @@ pub(crate) fn sensitivity_plot(rows: &[(LandscapeKey, LandscapeSensitivity)]) ->
             rows.len()
         )],
     }
+}
+
+/// landing.svg: per optimiser (one panel each), the probability that a run lands in each
+/// minimum (pooled over the initialisations) against the minimum's energy, one colour per
+/// landscape (lambda = 1e-4 and below hollow).
+pub(crate) fn landing_svg(rows: &[LandscapeTraining]) -> String {
+    let optimisers = ["gd", "sgd", "adam"];
+    let panels: Vec<Plot> = optimisers
+        .iter()
+        .map(|&o| {
+            let series = rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| {
+                    let g = t.groups.iter().find(|g| g.optimiser == o && g.init == "all")?;
+                    Some(Series {
+                        name: format!("N_h = {}, lambda = {}", t.key.n_hidden, lambda_label(t.key.lambda)),
+                        points: g.minima.iter().map(|m| (m.energy, m.landing.p)).collect(),
+                        hollow: vec![t.key.lambda < 5e-4; g.minima.len()],
+                        colour: i,
+                        dashed: false,
+                        markers_only: true,
+                    })
+                })
+                .collect();
+            let runs = rows
+                .iter()
+                .find_map(|t| t.groups.iter().find(|g| g.optimiser == o && g.init == "all"))
+                .map_or(0, |g| g.runs);
+            Plot {
+                title: format!("XOR: where training lands ({o}, {runs} runs per landscape)"),
+                x_label: "energy of the minimum".into(),
+                y_label: "fraction of runs landing in it".into(),
+                x_log: true,
+                y_log: false,
+                x_integer: false,
+                y_range: Some((-0.02, 1.02)),
+                series,
+                notes: vec![
+                    "One marker per minimum of the map; runs over the Glorot, He and uniform initialisations pooled.".into(),
+                    "Hollow markers: lambda = 1e-4 (filled: 1e-3). Runs ending on saddles or plateaus are not drawn.".into(),
+                ],
+            }
+        })
+        .collect();
+    Plot::panels(&panels)
 }

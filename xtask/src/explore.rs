@@ -257,8 +257,8 @@ fn explore_one(
 /// database as training left it, writes the same table.
 pub(crate) fn recount(out: &Path, r: &mut LandscapeResult, dataset: &Dataset) -> Result<()> {
     let path = out.join(&r.db);
-    let db = LandscapeDb::open_existing(&path)
-        .with_context(|| format!("opening {}", path.display()))?;
+    let db =
+        LandscapeDb::open_existing(&path).with_context(|| format!("opening {}", path.display()))?;
     r.counts = landscape_counts(&db, dataset)?;
     r.connected = summarise(&db, dataset.len())?.connected;
     r.searches_total = db.count_searches()?;

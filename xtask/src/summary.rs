@@ -26,7 +26,10 @@ pub struct SummaryInput<'a> {
     pub sensitivity: &'a [(LandscapeKey, LandscapeSensitivity)],
     pub embedding: &'a [(LandscapeKey, Vec<EmbedRow>)],
     pub training: &'a [crate::training::LandscapeTraining],
-    pub compression: &'a [(LandscapeKey, Vec<nnscape_analysis::compression::CompressionRow>)],
+    pub compression: &'a [(
+        LandscapeKey,
+        Vec<nnscape_analysis::compression::CompressionRow>,
+    )],
     pub dataset_len: usize,
     /// Whether the larger landscapes were seeded with the embedded points of the smaller ones.
     pub embed_seeds: bool,

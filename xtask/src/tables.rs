@@ -221,7 +221,9 @@ pub(crate) fn training_csv(rows: &[LandscapeTraining]) -> Result<Vec<u8>> {
 /// compression.csv: `n_hidden,lambda` then one stationary point per row
 /// ([`COMPRESSION_CSV_HEADER`]).
 pub(crate) fn compression_csv(rows: &[(LandscapeKey, Vec<CompressionRow>)]) -> Result<Vec<u8>> {
-    let header = ["n_hidden", "lambda"].into_iter().chain(COMPRESSION_CSV_HEADER);
+    let header = ["n_hidden", "lambda"]
+        .into_iter()
+        .chain(COMPRESSION_CSV_HEADER);
     let mut w = writer_with_header(header)?;
     for (k, r) in rows {
         for row in r {

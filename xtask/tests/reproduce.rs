@@ -187,10 +187,19 @@ fn check_outputs(out: &Path, grid: &Grid, plan: &TrainingPlan) {
     assert_eq!(landscapes_in(&rows), trained);
     assert_eq!(rows.len(), trained.len() * 9 * plan.runs);
     for r in &rows {
-        assert!(["gd", "sgd", "adam"].contains(&r["optimiser"].as_str()), "{r:?}");
-        assert!(["glorot", "he", "uniform"].contains(&r["init"].as_str()), "{r:?}");
+        assert!(
+            ["gd", "sgd", "adam"].contains(&r["optimiser"].as_str()),
+            "{r:?}"
+        );
+        assert!(
+            ["glorot", "he", "uniform"].contains(&r["init"].as_str()),
+            "{r:?}"
+        );
         let outcome = r["outcome"].as_str();
-        assert!(["minimum", "unmatched", "saddle", "plateau"].contains(&outcome), "{r:?}");
+        assert!(
+            ["minimum", "unmatched", "saddle", "plateau"].contains(&outcome),
+            "{r:?}"
+        );
         assert_eq!(
             r["minimum_id"].is_empty(),
             !["minimum", "unmatched"].contains(&outcome),
@@ -217,7 +226,11 @@ fn check_outputs(out: &Path, grid: &Grid, plan: &TrainingPlan) {
         let status = r["reduced_status"].as_str();
         assert_eq!(eff == nh, status == "irreducible", "{r:?}");
         assert_ne!(status, "no_database", "{r:?}");
-        assert_eq!(r["reduced_minimum_id"].is_empty(), status != "found", "{r:?}");
+        assert_eq!(
+            r["reduced_minimum_id"].is_empty(),
+            status != "found",
+            "{r:?}"
+        );
         let f: f64 = r["dropout_mean_correct"].parse().unwrap();
         assert!((0.0..=4.0).contains(&f));
     }
@@ -247,7 +260,10 @@ fn check_outputs(out: &Path, grid: &Grid, plan: &TrainingPlan) {
     assert!(manifest["timings"]["total_seconds"].is_number());
     assert_eq!(manifest["settings"]["training_plan"]["runs"], plan.runs);
     assert_eq!(
-        manifest["settings"]["train_params"].as_array().unwrap().len(),
+        manifest["settings"]["train_params"]
+            .as_array()
+            .unwrap()
+            .len(),
         9
     );
     assert!(manifest["settings"]["compression_params"]["compress"]["loss_tolerance"].is_number());

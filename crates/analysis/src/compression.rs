@@ -104,7 +104,9 @@ impl CompressionParams {
             value: e.to_string(),
             reason: "invalid quench setting",
         };
-        self.quench.validate().map_err(|e| bad(e.within("quench")))?;
+        self.quench
+            .validate()
+            .map_err(|e| bad(e.within("quench")))?;
         self.minimum
             .validate()
             .map_err(|e| bad(e.within("minimum")))?;
@@ -295,7 +297,10 @@ pub fn compress_landscape(
         if nh == net.n_hidden() {
             Some(db)
         } else {
-            smaller.iter().copied().find(|s| s.network().n_hidden() == nh)
+            smaller
+                .iter()
+                .copied()
+                .find(|s| s.network().n_hidden() == nh)
         }
     };
     let points = all_points(db)?;
@@ -314,8 +319,14 @@ pub fn compress_landscape(
                     let mut lbfgs = Lbfgs::new(params.quench.clone()).expect("validated");
                     let tolerances = lookup(c.network.n_hidden())
                         .map_or(nnscape_optim::Tolerances::default(), |s| *s.tolerances());
-                    verified_minimum(&mut small, &c.params, &mut lbfgs, &params.minimum, &tolerances)
-                        .ok()
+                    verified_minimum(
+                        &mut small,
+                        &c.params,
+                        &mut lbfgs,
+                        &params.minimum,
+                        &tolerances,
+                    )
+                    .ok()
                 } else {
                     None
                 };

@@ -50,7 +50,10 @@ fn landscapes(dir: &std::path::Path) -> (LandscapeDb, LandscapeDb, Vec<(i64, Opt
         }
     }
     let m = verified_minimum(&mut l2, &known::xor_solution(4.0), &mut lbfgs, &mp, &tol).unwrap();
-    origin.push((h2.insert_verified_minimum(&mut l2, &m).unwrap().unwrap(), None));
+    origin.push((
+        h2.insert_verified_minimum(&mut l2, &m).unwrap().unwrap(),
+        None,
+    ));
     (h1, h2, origin)
 }
 
@@ -75,7 +78,10 @@ fn embedded_and_split_minima_reduce_to_their_origin() {
             }
             // The XOR solution needs both nodes, and loses points without either.
             None => {
-                assert_eq!((r.effective_hidden_nodes, r.reduced), (2, Reduced::Irreducible));
+                assert_eq!(
+                    (r.effective_hidden_nodes, r.reduced),
+                    (2, Reduced::Irreducible)
+                );
                 assert_eq!(r.n_correct, 4);
                 assert!(r.drop1_min_correct < 4 && r.drop1_max_loss > r.data_loss);
             }
@@ -99,7 +105,12 @@ fn embedded_and_split_minima_reduce_to_their_origin() {
         }
     }
     // Thread-count independence.
-    let pool = |t| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+    let pool = |t| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .unwrap()
+    };
     let one = pool(1).install(|| compress_landscape(&h2, &[&h1], &Dataset::xor(), &params));
     assert_eq!(one.unwrap(), rows);
 }
@@ -109,8 +120,13 @@ fn another_landscape_is_not_a_smaller_one() {
     let dir = tempfile::tempdir().unwrap();
     let (h1, h2, _) = landscapes(dir.path());
     let other = common::open(&dir.path().join("o.sqlite"), &common::loss_with(1, 1e-2));
-    let e = compress_landscape(&h2, &[&other], &Dataset::xor(), &CompressionParams::default())
-        .unwrap_err();
+    let e = compress_landscape(
+        &h2,
+        &[&other],
+        &Dataset::xor(),
+        &CompressionParams::default(),
+    )
+    .unwrap_err();
     assert!(matches!(e, AnalysisError::NotTheSmallerLandscape(_)), "{e}");
     let e = compress_landscape(&h1, &[&h2], &Dataset::xor(), &CompressionParams::default())
         .unwrap_err();
@@ -144,7 +160,12 @@ fn exact_dropout_mean_matches_sampled_masks() {
     let masks: [[f64; 2]; 4] = [[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]];
     let mean_correct: f64 = masks
         .iter()
-        .map(|f| nnscape_model::dropout::masked(&mut loss, &w, f).unwrap().n_correct as f64 / 4.0)
+        .map(|f| {
+            nnscape_model::dropout::masked(&mut loss, &w, f)
+                .unwrap()
+                .n_correct as f64
+                / 4.0
+        })
         .sum();
     assert_eq!(exact.1, mean_correct);
 }

@@ -46,7 +46,10 @@ fn every_run_lands_in_the_only_minimum() {
             // Next to W = 0, where every p = 1/2: the loss is about ln 2, and the trained
             // network (not the minimum, which ties every point) is nearly linear there, so it
             // cannot classify all four XOR points.
-            assert!((r.final_loss - std::f64::consts::LN_2).abs() < 0.05, "{r:?}");
+            assert!(
+                (r.final_loss - std::f64::consts::LN_2).abs() < 0.05,
+                "{r:?}"
+            );
             assert!(r.n_correct < 4, "{r:?}");
             if optimiser == Optimiser::gradient_descent() {
                 // Early stopping at RMS gradient 1e-4 on a bowl of curvature >= 2 lambda.
@@ -73,7 +76,10 @@ fn minima_the_map_lacks_are_stored_and_stay_unmatched() {
         .iter()
         .filter(|l| l.outcome == Outcome::Unmatched)
         .collect();
-    assert!(!unmatched.is_empty(), "W = 0 alone cannot hold every landing");
+    assert!(
+        !unmatched.is_empty(),
+        "W = 0 alone cannot hold every landing"
+    );
     let added = db.logged_minima(SearchMethod::Training).unwrap();
     let n_minima = db.count_minima().unwrap();
     // Every minimum but W = 0 came from training (with its x1 <-> x2 images).
@@ -82,7 +88,10 @@ fn minima_the_map_lacks_are_stored_and_stay_unmatched() {
         assert!(added.contains(&l.minimum_id.unwrap()));
     }
     for l in &first {
-        assert!(matches!(l.outcome, Outcome::Minimum | Outcome::Unmatched), "{l:?}");
+        assert!(
+            matches!(l.outcome, Outcome::Minimum | Outcome::Unmatched),
+            "{l:?}"
+        );
         assert!(l.distance.unwrap() >= 0.0);
     }
     // A rerun finds them stored and reports the same: nothing new, same outcomes.

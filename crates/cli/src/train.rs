@@ -72,7 +72,12 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = SgdParams::default().batch_size, value_parser = range::count(RUNS))]
     pub batch_size: usize,
     /// Half-width of the uniform initialisation.
-    #[arg(long, value_name = "A", default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "A",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
     pub uniform_a: f64,
     /// Early stopping: RMS gradient at which a run ends.
     #[arg(long, value_name = "G", default_value_t = TrainParams::default().gradient_tolerance, allow_negative_numbers = true)]
@@ -174,7 +179,14 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     );
     println!(
         "{:<5} {:<8} {:>6} {:>7} {:>9} {:>6} {:>7}  {:<24} {:<24}",
-        "opt", "init", "runs", "minimum", "unmatched", "saddle", "plateau", "P(global minimum)",
+        "opt",
+        "init",
+        "runs",
+        "minimum",
+        "unmatched",
+        "saddle",
+        "plateau",
+        "P(global minimum)",
         "P(all points correct)"
     );
     for g in &groups {
@@ -196,7 +208,10 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
         );
     }
     if let Some(g) = groups.iter().find(|g| g.init == "all") {
-        println!("landing probability by minimum ({} runs of {}):", g.runs, g.optimiser);
+        println!(
+            "landing probability by minimum ({} runs of {}):",
+            g.runs, g.optimiser
+        );
         for m in g.minima.iter().filter(|m| m.landing.hits > 0) {
             println!(
                 "  id {:>5}  E = {:.10}  correct {}/{}  P = {:.3} [{:.3}, {:.3}]",
@@ -286,7 +301,8 @@ pub fn run_compress(args: &CompressArgs) -> Result<()> {
         if of.is_empty() {
             continue;
         }
-        let mean = |f: fn(&CompressionRow) -> f64| of.iter().map(|r| f(r)).sum::<f64>() / of.len() as f64;
+        let mean =
+            |f: fn(&CompressionRow) -> f64| of.iter().map(|r| f(r)).sum::<f64>() / of.len() as f64;
         println!(
             "{:<17} mean data term {:.4}; one node dropped: {:.4} (points correct {:.2}); dropout {}: {:.4} ({:.2})",
             if kind == PointKind::Minimum { "minima" } else { "transition states" },

@@ -62,7 +62,16 @@ fn train_and_compress_end_to_end() {
     // train: 3 optimisers x 3 initialisations x 3 runs, one row each.
     let runs_csv = dir.path().join("runs.csv");
     let args = [
-        "train", "--db", &s(&h2), "--runs", "3", "--epochs", "300", "--threads", "2", "--csv",
+        "train",
+        "--db",
+        &s(&h2),
+        "--runs",
+        "3",
+        "--epochs",
+        "300",
+        "--threads",
+        "2",
+        "--csv",
         &s(&runs_csv),
     ];
     let stdout = run_ok(&args);
@@ -75,7 +84,10 @@ fn train_and_compress_end_to_end() {
     assert_eq!(rows.len(), 27);
     for r in &rows {
         assert!(["gd", "sgd", "adam"].contains(&r[0].as_str()), "{r:?}");
-        assert!(["glorot", "he", "uniform"].contains(&r[1].as_str()), "{r:?}");
+        assert!(
+            ["glorot", "he", "uniform"].contains(&r[1].as_str()),
+            "{r:?}"
+        );
         assert!(["minimum", "unmatched", "saddle", "plateau"].contains(&r[6].as_str()));
         let _: f64 = r[4].parse().unwrap();
     }
@@ -89,7 +101,10 @@ fn train_and_compress_end_to_end() {
     args1[8] = "1";
     args1[10] = again.to_str().unwrap();
     run_ok(&args1);
-    assert_eq!(std::fs::read(&runs_csv).unwrap(), std::fs::read(&again).unwrap());
+    assert_eq!(
+        std::fs::read(&runs_csv).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
 
     // compress: one row per stationary point; embedded minima named in h1.
     let comp_csv = dir.path().join("compress.csv");
@@ -106,10 +121,21 @@ fn train_and_compress_end_to_end() {
     let (header, rows) = read_csv(&comp_csv);
     assert_eq!(
         &header[..7],
-        ["kind", "id", "energy", "effective_hidden_nodes", "reduced_minimum_id", "data_loss", "n_correct"]
+        [
+            "kind",
+            "id",
+            "energy",
+            "effective_hidden_nodes",
+            "reduced_minimum_id",
+            "data_loss",
+            "n_correct"
+        ]
     );
     assert_eq!(rows.len(), minima_after);
-    assert!(rows.iter().any(|r| r[3] == "0" && r[16] == "found"), "W = 0 reduces to nothing");
+    assert!(
+        rows.iter().any(|r| r[3] == "0" && r[16] == "found"),
+        "W = 0 reduces to nothing"
+    );
     assert!(rows.iter().any(|r| r[3] == "2" && r[16] == "irreducible"));
 }
 
@@ -128,16 +154,40 @@ fn bad_options_name_the_problem_and_change_nothing() {
     };
     let e = err(&["train", "--db", &s(&h2), "--optimiser", "gd", "--lr", "-1"]);
     assert!(e.contains("gd.learning_rate"), "{e}");
-    let e = err(&["train", "--db", &s(&h2), "--init", "uniform", "--uniform-a", "0"]);
+    let e = err(&[
+        "train",
+        "--db",
+        &s(&h2),
+        "--init",
+        "uniform",
+        "--uniform-a",
+        "0",
+    ]);
     assert!(e.contains("uniform.a"), "{e}");
     let e = err(&["train", "--db", &s(&h2), "--runs", "0"]);
     assert!(e.contains("--runs"), "{e}");
     let e = err(&["train", "--db", &s(&dir.path().join("none.sqlite"))]);
     assert!(e.contains("no such database"), "{e}");
     let out = s(&dir.path().join("c.csv"));
-    let e = err(&["compress", "--db", &s(&h2), "--csv", &out, "--dropout-rate", "1"]);
+    let e = err(&[
+        "compress",
+        "--db",
+        &s(&h2),
+        "--csv",
+        &out,
+        "--dropout-rate",
+        "1",
+    ]);
     assert!(e.contains("dropout.rate"), "{e}");
-    let e = err(&["compress", "--db", &s(&h1), "--smaller", &s(&h2), "--csv", &out]);
+    let e = err(&[
+        "compress",
+        "--db",
+        &s(&h1),
+        "--smaller",
+        &s(&h2),
+        "--csv",
+        &out,
+    ]);
     assert!(e.contains("fewer hidden nodes"), "{e}");
     assert!(!dir.path().join("c.csv").exists());
     assert_eq!(std::fs::read(&h2).unwrap(), before);

@@ -264,7 +264,12 @@ fn first_reduction(
             let mut p = parts.clone();
             p.nodes.remove(j);
             if accept(&p)? {
-                return Ok(Some((p, Reduction::Dead { node: node.original })));
+                return Ok(Some((
+                    p,
+                    Reduction::Dead {
+                        node: node.original,
+                    },
+                )));
             }
         }
     }

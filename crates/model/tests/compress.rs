@@ -20,7 +20,10 @@ fn loss_of(net: Network) -> Loss {
 
 fn max_diff(a: &[f64], b: &[f64]) -> f64 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
 }
 
 #[test]
@@ -92,7 +95,10 @@ fn a_duplicated_node_merges_into_its_copy() {
         let out_half = 2.0 * 2.0 * (6.0 / 4.0f64).powi(2); // two outputs, halves of 3
         let out_full = 2.0 * 3.0f64.powi(2);
         let expected = LAMBDA * (dup_in + out_half - out_full);
-        assert!((e_big - e_small - expected).abs() < 1e-12, "{e_big} {e_small} {expected}");
+        assert!(
+            (e_big - e_small - expected).abs() < 1e-12,
+            "{e_big} {e_small} {expected}"
+        );
     }
 }
 
@@ -174,7 +180,9 @@ fn nodes_that_differ_beyond_the_tolerance_stay() {
     // A point off tanh's saturation (the hand-set solution is saturated, where a bias barely
     // matters): w_h = [[1, -2], [0.5, 1.5]], w_o = [[-1, 2], [1, -2]], b_h = [0.3, -0.2].
     let net = Network::xor(2, LAMBDA).unwrap();
-    let w = [1.0, -2.0, 0.5, 1.5, -1.0, 2.0, 1.0, -2.0, 0.3, -0.2, 0.1, -0.1];
+    let w = [
+        1.0, -2.0, 0.5, 1.5, -1.0, 2.0, 1.0, -2.0, 0.3, -0.2, 0.1, -0.1,
+    ];
     let (net3, mut w3) = split_node(&net, &w, 0).unwrap();
     // The copy's bias off by 1e-3: a different function, the data term moves by more than
     // the loss tolerance, so no merge.

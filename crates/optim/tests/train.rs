@@ -98,7 +98,11 @@ fn runs_from_inside_a_basin_end_in_its_minimum() {
         let (_, e, _, t) = Trainer::new().train(&mut loss, &mut x, &params, &mut rng);
         assert_ne!(t, TrainTermination::Diverged);
         let d = alignment.distance(&x, &min.x);
-        assert!(d < 0.12, "{}: {d} from the minimum ({t:?})", optimiser.name());
+        assert!(
+            d < 0.12,
+            "{}: {d} from the minimum ({t:?})",
+            optimiser.name()
+        );
         assert!(e < min.energy + 1e-3, "{}: E = {e}", optimiser.name());
         // Its quench is the minimum itself.
         let q = lbfgs.minimise(&mut loss, &x);
@@ -121,14 +125,22 @@ fn runs_do_not_depend_on_the_thread_count() {
             seed: 7,
             ..TrainParams::default()
         };
-        let pool = |t| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+        let pool = |t| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .unwrap()
+        };
         let one = pool(1).install(|| train_runs(&loss, &params, 0..12).unwrap());
         let two = pool(2).install(|| train_runs(&loss, &params, 0..12).unwrap());
         assert_eq!(one, two);
         // A sub-range gives the same runs: each run has its own stream.
         let tail = train_runs(&loss, &params, 5..12).unwrap();
         assert_eq!(&one[5..], &tail[..]);
-        assert_eq!(one.iter().map(|r| r.run).collect::<Vec<_>>(), (0..12).collect::<Vec<_>>());
+        assert_eq!(
+            one.iter().map(|r| r.run).collect::<Vec<_>>(),
+            (0..12).collect::<Vec<_>>()
+        );
     }
     // Run r of every optimiser starts from the same point (common random numbers).
     let p = |optimiser| TrainParams {

@@ -9,7 +9,7 @@ use nnscape_analysis::training::stats::Proportion;
 use nnscape_analysis::training::Outcome;
 use nnscape_analysis::PointKind;
 
-use crate::grid::LandscapeKey;
+use crate::grid::{lambda_label, LandscapeKey};
 use crate::training::LandscapeTraining;
 
 /// One optimiser on one landscape (runs over every initialisation).
@@ -74,7 +74,11 @@ pub fn training(rows: &[LandscapeTraining]) -> Option<Training> {
         })
         .collect();
     let mut by_setting: Vec<(String, String, Proportion)> = Vec::new();
-    for g in rows.iter().flat_map(|t| &t.groups).filter(|g| g.init != "all") {
+    for g in rows
+        .iter()
+        .flat_map(|t| &t.groups)
+        .filter(|g| g.init != "all")
+    {
         match by_setting
             .iter_mut()
             .find(|(o, i, _)| *o == g.optimiser && *i == g.init)
@@ -84,7 +88,11 @@ pub fn training(rows: &[LandscapeTraining]) -> Option<Training> {
         }
     }
     let mut low_and_wide = Vec::new();
-    for o in lines.first().map(|l| l.optimisers.clone()).unwrap_or_default() {
+    for o in lines
+        .first()
+        .map(|l| l.optimisers.clone())
+        .unwrap_or_default()
+    {
         let of = |f: fn(&OptimiserLanding) -> Option<f64>| {
             let v: Vec<f64> = lines
                 .iter()
@@ -93,7 +101,11 @@ pub fn training(rows: &[LandscapeTraining]) -> Option<Training> {
                 .collect();
             (v.len(), v.iter().filter(|r| **r < 0.0).count())
         };
-        low_and_wide.push((o.optimiser.clone(), of(|x| x.rank_energy), of(|x| x.rank_fvib)));
+        low_and_wide.push((
+            o.optimiser.clone(),
+            of(|x| x.rank_energy),
+            of(|x| x.rank_fvib),
+        ));
     }
     Some(Training {
         runs_per_setting,
@@ -131,7 +143,11 @@ pub struct DropoutMeans {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compression {
     pub effective: Vec<EffectiveNodes>,
+    /// The minima of the largest N_h, per lambda (largest first): effective-node histograms.
+    pub largest: Vec<(f64, Vec<usize>)>,
+    /// Over every point, then over the points that classify all four points intact.
     pub dropout: Vec<DropoutMeans>,
+    pub dropout_solving: Vec<DropoutMeans>,
 }
 
 pub fn compression(rows: &[(LandscapeKey, Vec<CompressionRow>)]) -> Option<Compression> {
@@ -161,36 +177,70 @@ pub fn compression(rows: &[(LandscapeKey, Vec<CompressionRow>)]) -> Option<Compr
                 n_hidden: h,
                 kind,
                 histogram,
-                found: of.iter().filter(|p| matches!(p.reduced, Reduced::Found(_))).count(),
+                found: of
+                    .iter()
+                    .filter(|p| matches!(p.reduced, Reduced::Found(_)))
+                    .count(),
                 with_database: of
                     .iter()
-                    .filter(|p| matches!(p.reduced, Reduced::Found(_) | Reduced::NotFound | Reduced::QuenchFailed))
+                    .filter(|p| {
+                        matches!(
+                            p.reduced,
+                            Reduced::Found(_) | Reduced::NotFound | Reduced::QuenchFailed
+                        )
+                    })
                     .count(),
             });
         }
     }
-    let dropout = [PointKind::Minimum, PointKind::TransitionState]
-        .into_iter()
-        .filter_map(|kind| {
-            let of: Vec<&CompressionRow> = points(kind).map(|(_, p)| p).collect();
-            if of.is_empty() {
-                return None;
+    let top = *hidden.last().expect("rows is not empty");
+    let mut lambdas: Vec<f64> = rows.iter().map(|(k, _)| k.lambda).collect();
+    lambdas.sort_by(|a, b| b.total_cmp(a));
+    lambdas.dedup();
+    let largest = lambdas
+        .iter()
+        .map(|&l| {
+            let mut histogram = vec![0; top + 1];
+            for (_, p) in
+                points(PointKind::Minimum).filter(|(k, _)| k.n_hidden == top && k.lambda == l)
+            {
+                histogram[p.effective_hidden_nodes] += 1;
             }
-            let mean = |f: &dyn Fn(&CompressionRow) -> f64| {
-                of.iter().map(|p| f(p)).sum::<f64>() / of.len() as f64
-            };
-            Some(DropoutMeans {
-                kind,
-                points: of.len(),
-                correct: mean(&|p| p.n_correct as f64),
-                drop1_correct: mean(&|p| p.drop1_mean_correct),
-                dropout_correct: mean(&|p| p.dropout_mean_correct),
-                drop1_loss_rise: mean(&|p| p.drop1_mean_loss - p.data_loss),
-                dropout_loss_rise: mean(&|p| p.dropout_mean_loss - p.data_loss),
-            })
+            (l, histogram)
         })
         .collect();
-    Some(Compression { effective, dropout })
+    let means = |solving: bool| -> Vec<DropoutMeans> {
+        [PointKind::Minimum, PointKind::TransitionState]
+            .into_iter()
+            .filter_map(|kind| {
+                let of: Vec<&CompressionRow> = points(kind)
+                    .map(|(_, p)| p)
+                    .filter(|p| !solving || p.n_correct == 4)
+                    .collect();
+                if of.is_empty() {
+                    return None;
+                }
+                let mean = |f: &dyn Fn(&CompressionRow) -> f64| {
+                    of.iter().map(|p| f(p)).sum::<f64>() / of.len() as f64
+                };
+                Some(DropoutMeans {
+                    kind,
+                    points: of.len(),
+                    correct: mean(&|p| p.n_correct as f64),
+                    drop1_correct: mean(&|p| p.drop1_mean_correct),
+                    dropout_correct: mean(&|p| p.dropout_mean_correct),
+                    drop1_loss_rise: mean(&|p| p.drop1_mean_loss - p.data_loss),
+                    dropout_loss_rise: mean(&|p| p.dropout_mean_loss - p.data_loss),
+                })
+            })
+            .collect()
+    };
+    Some(Compression {
+        effective,
+        largest,
+        dropout: means(false),
+        dropout_solving: means(true),
+    })
 }
 
 fn ci(p: &Proportion) -> String {
@@ -206,7 +256,10 @@ fn kind_name(k: PointKind) -> &'static str {
 
 /// Section 7.
 pub fn render_training(s: &mut String, t: Option<&Training>, computed: bool) {
-    let _ = writeln!(s, "\n## 7. Which minima training finds (beyond the paper)\n");
+    let _ = writeln!(
+        s,
+        "\n## 7. Which minima training finds (beyond the paper)\n"
+    );
     let Some(t) = t.filter(|_| computed) else {
         let _ = writeln!(
             s,
@@ -245,7 +298,13 @@ pub fn render_training(s: &mut String, t: Option<&Training>, computed: bool) {
                 x
             })
             .collect();
-        let _ = writeln!(s, "- {} ({} minima): {}.", l.landscape, l.minima, per.join("; "));
+        let _ = writeln!(
+            s,
+            "- {} ({} minima): {}.",
+            l.landscape,
+            l.minima,
+            per.join("; ")
+        );
     }
     let added: Vec<String> = t
         .lines
@@ -268,7 +327,11 @@ pub fn render_training(s: &mut String, t: Option<&Training>, computed: bool) {
         .iter()
         .map(|(o, i, p)| format!("{o}/{i} {}", ci(p)))
         .collect();
-    let _ = writeln!(s, "\nP(global) over every landscape, per optimiser and initialisation: {}.", best.join(", "));
+    let _ = writeln!(
+        s,
+        "\nP(global) over every landscape, per optimiser and initialisation: {}.",
+        best.join(", ")
+    );
     let trend: Vec<String> = t
         .low_and_wide
         .iter()
@@ -287,7 +350,10 @@ pub fn render_training(s: &mut String, t: Option<&Training>, computed: bool) {
 
 /// Section 8.
 pub fn render_compression(s: &mut String, c: Option<&Compression>, computed: bool) {
-    let _ = writeln!(s, "\n## 8. How many hidden nodes the stationary points use, and dropout (beyond the paper)\n");
+    let _ = writeln!(
+        s,
+        "\n## 8. How many hidden nodes the stationary points use, and dropout (beyond the paper)\n"
+    );
     let Some(c) = c.filter(|_| computed) else {
         let _ = writeln!(s, "Not computed in this run (`--only`).");
         return;
@@ -296,8 +362,9 @@ pub fn render_compression(s: &mut String, c: Option<&Compression>, computed: boo
         s,
         "Every minimum and transition state reduced to the smallest network with the same data term (relative \
          tolerance 1e-7): dead nodes removed, nodes constant on the data folded into the output bias, equal or opposite \
-         nodes merged (compression.csv). Effective hidden nodes (count of points with 0, 1, ... nodes), and how many of \
-         the reducible ones a quench in the smaller landscape lands on one of its mapped minima:\n"
+         nodes merged (compression.csv). Effective hidden nodes (count of points with 0, 1, ... nodes; 0 is W = 0 and its \
+         embeddings), and how many of the reducible ones land, after a quench in the landscape with that many nodes (at \
+         least one), on one of its mapped minima:\n"
     );
     for e in &c.effective {
         let reducible: usize = e.histogram[..e.n_hidden].iter().sum();
@@ -307,7 +374,7 @@ pub fn render_compression(s: &mut String, c: Option<&Compression>, computed: boo
         }
         let _ = writeln!(
             s,
-            "- N_h = {} {}: {} of {} use fewer nodes (by effective nodes 0..{}: {}); {} of the {} with a smaller map land on one of its minima.",
+            "- N_h = {} {}: {} of {} use fewer nodes (by effective nodes 0..{}: {}); {} of the {} with that map land on one of its minima.",
             e.n_hidden,
             kind_name(e.kind),
             reducible,
@@ -324,16 +391,40 @@ pub fn render_compression(s: &mut String, c: Option<&Compression>, computed: boo
         .filter(|e| e.kind == PointKind::Minimum)
         .max_by_key(|e| e.n_hidden)
     {
-        let small: usize = top.histogram.iter().take(4).sum();
+        let h = top.n_hidden;
         let total: usize = top.histogram.iter().sum();
+        let smaller: usize = top.histogram[..h].iter().sum();
+        let sizes: Vec<String> = (0..h)
+            .map(|k| format!("{} with {k}", top.histogram[k]))
+            .collect();
         let _ = writeln!(
             s,
-            "\nOf the {} minima with N_h = {} (over every lambda), {} are really networks of at most 3 hidden nodes \
-             ({} of at most 2).",
-            total,
-            top.n_hidden,
-            small,
-            top.histogram.iter().take(3).sum::<usize>()
+            "\nOf the {total} minima with N_h = {h} (over every lambda), {smaller} are really smaller networks (effective hidden nodes): {}.",
+            sizes.join(", ")
+        );
+        let per: Vec<String> = c
+            .largest
+            .iter()
+            .filter(|(_, hist)| hist.iter().sum::<usize>() > 0)
+            .map(|(l, hist)| {
+                let n: usize = hist.iter().sum();
+                let small: usize = hist[..h].iter().sum();
+                let by: Vec<String> = (1..h)
+                    .filter(|&k| hist[k] > 0)
+                    .map(|k| format!("{} with {k}", hist[k]))
+                    .collect();
+                let by = if by.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", by.join(", "))
+                };
+                format!("lambda {}: {small} of {n}{by}", lambda_label(*l))
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "By lambda (minima of N_h = {h} really smaller): {}.",
+            per.join("; ")
         );
     }
     let _ = writeln!(
@@ -341,11 +432,17 @@ pub fn render_compression(s: &mut String, c: Option<&Compression>, computed: boo
         "\nDropout (no L2 term; points correct out of 4): one hidden node removed, and random masks at rate 0.5 with \
          inverted scaling (exact mean over all masks), means over every point:\n"
     );
-    for d in &c.dropout {
+    for (d, solving) in c
+        .dropout
+        .iter()
+        .map(|d| (d, false))
+        .chain(c.dropout_solving.iter().map(|d| (d, true)))
+    {
         let _ = writeln!(
             s,
-            "- {} ({}): {:.2} correct intact, {:.2} with one node removed (data term +{:.3}), {:.2} under dropout (+{:.3}).",
+            "- {} {}({}): {:.2} correct intact, {:.2} with one node removed (data term +{:.3}), {:.2} under dropout (+{:.3}).",
             kind_name(d.kind),
+            if solving { "that solve XOR " } else { "" },
             d.points,
             d.correct,
             d.drop1_correct,
@@ -354,10 +451,10 @@ pub fn render_compression(s: &mut String, c: Option<&Compression>, computed: boo
             d.dropout_loss_rise
         );
     }
-    if let [m, t] = &c.dropout[..] {
+    if let [m, t] = &c.dropout_solving[..] {
         let _ = writeln!(
             s,
-            "\nUnder dropout, minima keep {:.2} of their correct points on average and transition states {:.2}: {}.",
+            "\nOf the points that solve XOR, minima keep {:.2} of their correct points under dropout on average and transition states {:.2}: {}.",
             if m.correct > 0.0 { m.dropout_correct / m.correct } else { 0.0 },
             if t.correct > 0.0 { t.dropout_correct / t.correct } else { 0.0 },
             if m.dropout_correct >= t.dropout_correct {
@@ -366,5 +463,157 @@ pub fn render_compression(s: &mut String, c: Option<&Compression>, computed: boo
                 "transition states are the more dropout-robust"
             }
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nnscape_analysis::training::stats::landing_groups;
+    use nnscape_analysis::training::Landing;
+    use nnscape_landscape::{MinimumRecord, StationaryPoint};
+
+    fn key(n_hidden: usize, lambda: f64) -> LandscapeKey {
+        LandscapeKey { n_hidden, lambda }
+    }
+
+    fn row(
+        kind: PointKind,
+        id: i64,
+        eff: usize,
+        reduced: Reduced,
+        correct: usize,
+    ) -> CompressionRow {
+        CompressionRow {
+            kind,
+            id,
+            energy: 0.1 * id as f64,
+            effective_hidden_nodes: eff,
+            reduced,
+            data_loss: 0.1,
+            n_correct: correct,
+            drop1_mean_loss: 0.3,
+            drop1_max_loss: 0.5,
+            drop1_mean_correct: 2.0,
+            drop1_min_correct: 1,
+            dropout_mean_loss: 0.4,
+            dropout_mean_correct: if kind == PointKind::Minimum { 3.0 } else { 2.0 },
+            dead_nodes: 0,
+            constant_nodes: 0,
+            merged_nodes: 0,
+        }
+    }
+
+    #[test]
+    fn compression_counts_effective_nodes_and_compares_dropout() {
+        use PointKind::{Minimum as M, TransitionState as T};
+        let rows = vec![(
+            key(2, 1e-3),
+            vec![
+                row(M, 1, 2, Reduced::Irreducible, 4),
+                row(M, 2, 0, Reduced::Found(1), 0),
+                row(T, 1, 1, Reduced::Found(2), 4),
+                row(T, 2, 1, Reduced::NotFound, 2),
+            ],
+        )];
+        let c = compression(&rows).unwrap();
+        assert_eq!(c.effective[0].histogram, [1, 0, 1]);
+        assert_eq!((c.effective[0].found, c.effective[0].with_database), (1, 1));
+        assert_eq!(c.effective[1].histogram, [0, 2, 0]);
+        assert_eq!((c.effective[1].found, c.effective[1].with_database), (1, 2));
+        assert_eq!(c.largest, [(1e-3, vec![1, 0, 1])]);
+        assert_eq!(c.dropout[0].points, 2);
+        assert_eq!(c.dropout[0].correct, 2.0);
+        assert_eq!(c.dropout_solving[0].points, 1);
+        assert_eq!(c.dropout_solving[1].points, 1);
+        let mut s = String::new();
+        render_compression(&mut s, Some(&c), true);
+        for line in [
+            "- N_h = 2 minima: 1 of 2 use fewer nodes (by effective nodes 0..2: 1, 0, 1); 1 of the 1 with that map land on one of its minima.",
+            "- N_h = 2 transition states: 2 of 2 use fewer nodes (by effective nodes 0..2: 0, 2, 0); 1 of the 2 with that map land on one of its minima.",
+            "Of the 2 minima with N_h = 2 (over every lambda), 1 are really smaller networks (effective hidden nodes): 1 with 0, 0 with 1.",
+            "By lambda (minima of N_h = 2 really smaller): lambda 1e-3: 1 of 2.",
+            "- minima that solve XOR (1): 4.00 correct intact, 2.00 with one node removed (data term +0.200), 3.00 under dropout (+0.300).",
+            "minima keep 0.75 of their correct points under dropout on average and transition states 0.50: minima are the more dropout-robust.",
+        ] {
+            assert!(s.contains(line), "missing {line:?} in\n{s}");
+        }
+        assert_eq!(compression(&[]), None);
+    }
+
+    fn minimum(id: i64, energy: f64, fvib: f64, n_correct: usize) -> MinimumRecord {
+        MinimumRecord {
+            id,
+            point: StationaryPoint {
+                energy,
+                params: vec![],
+                rms_gradient: 0.0,
+                hessian_index: 0,
+                eigenvalues: vec![],
+                fvib,
+                pgorder: 1,
+                n_correct,
+            },
+        }
+    }
+
+    fn landing(optimiser: &'static str, run: usize, id: Option<i64>) -> Landing {
+        Landing {
+            optimiser,
+            init: "glorot",
+            run,
+            epochs: 10,
+            final_loss: 0.1,
+            n_correct: 4,
+            outcome: if id.is_some() {
+                Outcome::Minimum
+            } else {
+                Outcome::Saddle
+            },
+            minimum_id: id,
+            distance: Some(0.5),
+        }
+    }
+
+    #[test]
+    fn training_reports_landing_and_whether_low_minima_win() {
+        // Minimum 1 (lowest, widest) is reached by 3 of 4 runs, minimum 2 by one; one saddle.
+        let minima = [
+            minimum(1, 0.01, -5.0, 4),
+            minimum(2, 0.3, 1.0, 2),
+            minimum(3, 0.5, 2.0, 0),
+        ];
+        let landings = vec![
+            landing("gd", 0, Some(1)),
+            landing("gd", 1, Some(1)),
+            landing("gd", 2, Some(2)),
+            landing("gd", 3, None),
+        ];
+        let t = LandscapeTraining {
+            key: key(2, 1e-3),
+            groups: landing_groups(&landings, &minima, 4),
+            landings,
+            added_minima: 0,
+            minima: 3,
+        };
+        let f = training(std::slice::from_ref(&t)).unwrap();
+        assert_eq!(f.runs_per_setting, 4);
+        let o = &f.lines[0].optimisers[0];
+        assert_eq!((o.global.hits, o.all_correct.hits, o.stuck), (2, 2, 1));
+        assert_eq!(o.rank_energy, Some(-1.0));
+        assert_eq!(f.low_and_wide, [("gd".to_string(), (1, 1), (1, 1))]);
+        let mut s = String::new();
+        render_training(&mut s, Some(&f), true);
+        for line in [
+            "- h2_l1e-3 (3 minima): gd P(global) 0.50 [0.15, 0.85], P(solves) 0.50 [0.15, 0.85], 1 on saddles or plateaus.",
+            "No run ended in a minimum the maps lack",
+            "gd/glorot 0.50 [0.15, 0.85]",
+            "gd: lower minima more often in 1 of 1 landscapes, wider (lower fvib) in 1 of 1",
+        ] {
+            assert!(s.contains(line), "missing {line:?} in\n{s}");
+        }
+        let mut s = String::new();
+        render_training(&mut s, None, false);
+        assert!(s.contains("Not computed in this run"));
     }
 }

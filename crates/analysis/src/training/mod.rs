@@ -9,9 +9,13 @@
 //!   polish converges within [`LandingParams::stationary_distance`] of `x_T`, training stopped
 //!   at that stationary point: a **saddle** when its Hessian index is above 0, else a minimum.
 //!   Otherwise the gradient was small with no stationary point nearby: a **plateau**;
-//! - a run that used its epoch budget is quenched (L-BFGS, then Newton polish): the minimum of
-//!   the basin it was in. A quench that ends on a point of index > 0 (it stayed in a symmetric
-//!   subspace) is a **saddle**, one that does not converge a **plateau**;
+//! - a run that used its epoch budget was still descending: its end point is quenched to the
+//!   minimum of the basin it was in ([`nnscape_optim::verified_minimum`]: L-BFGS, Newton polish,
+//!   and, when the quench stops on a saddle because the end point lies on a basin boundary, a
+//!   push-off to the lower side, as basin-hopping does). A point still at a saddle after the
+//!   push-offs is a **saddle**: one so flat (on XOR, negative curvature ~1e-5 where two nodes
+//!   merge) that every quench stops within its tolerance of it, and that gradient descent would
+//!   take millions of steps to leave. A quench that does not converge is a **plateau**;
 //! - a minimum is looked up in the database: a stored one is the outcome **minimum**; one the
 //!   map lacks is stored (with its images under the data symmetries, logged as found by
 //!   training) and is **unmatched**, as is every later landing on a minimum that training
@@ -30,8 +34,8 @@ use nnscape_landscape::{LandscapeDb, SearchMethod};
 use nnscape_model::{Dataset, Loss};
 use nnscape_optim::train::{train_runs, TrainParams, TrainRun, TrainTermination};
 use nnscape_optim::{
-    newton_polish, polish_minimum, Alignment, Lbfgs, LbfgsParams, Minimum, NetworkAlignment,
-    NewtonParams,
+    newton_polish, verified_minimum, Alignment, Lbfgs, LbfgsParams, Minimum, MinimumFailure,
+    MinimumParams, NetworkAlignment,
 };
 use rayon::prelude::*;
 
@@ -43,9 +47,10 @@ pub struct LandingParams {
     /// The quench of an end point. Default [`LbfgsParams::default`] (GMIN's quench: RMS
     /// gradient 1e-6, step cap 0.2, which keeps a quench in the basin it starts in).
     pub quench: LbfgsParams,
-    /// The polish after the quench, and of an early-stopped end point. Default
-    /// [`NewtonParams::default`] (RMS gradient 1e-10, the database's points).
-    pub newton: NewtonParams,
+    /// The verification of the quench (Newton polish, push-offs from saddles); its `newton`
+    /// also polishes an early-stopped end point. Default [`MinimumParams::default`] (RMS
+    /// gradient 1e-10, as the database's points; up to 10 push-offs).
+    pub minimum: MinimumParams,
     /// Largest (aligned) distance from an early-stopped end point to the stationary point its
     /// polish reaches for training to count as stopped there. Default 0.5: a quarter of the
     /// typical distance between distinct XOR minima (2 or more), and five Newton steps of the
@@ -57,7 +62,7 @@ impl Default for LandingParams {
     fn default() -> Self {
         Self {
             quench: LbfgsParams::default(),
-            newton: NewtonParams::default(),
+            minimum: MinimumParams::default(),
             stationary_distance: 0.5,
         }
     }
@@ -74,9 +79,9 @@ impl LandingParams {
         self.quench
             .validate()
             .map_err(|e| bad(e.within("quench")))?;
-        self.newton
+        self.minimum
             .validate()
-            .map_err(|e| bad(e.within("newton")))?;
+            .map_err(|e| bad(e.within("minimum")))?;
         if !(self.stationary_distance.is_finite() && self.stationary_distance > 0.0) {
             return Err(AnalysisError::InvalidSetting {
                 name: "stationary_distance",
@@ -142,7 +147,7 @@ pub struct Landing {
     pub outcome: Outcome,
     /// The minimum landed in (outcomes minimum and unmatched).
     pub minimum_id: Option<i64>,
-    /// Aligned distance from the end point to that minimum (or to the saddle).
+    /// Aligned distance from the end point to that minimum (or to the saddle it stopped at).
     pub distance: Option<f64>,
 }
 
@@ -181,7 +186,7 @@ impl Landing {
 #[derive(Debug, Clone)]
 enum EndPoint {
     Minimum(Minimum),
-    Saddle { distance: f64 },
+    Saddle { distance: Option<f64> },
     Plateau,
     Diverged,
 }
@@ -197,26 +202,32 @@ fn end_point(
     let alignment = NetworkAlignment::new(*loss.network());
     let polished = match run.termination {
         TrainTermination::Diverged => return EndPoint::Diverged,
-        TrainTermination::Converged => {
-            match newton_polish(loss, &run.x, &params.newton) {
-                Ok(p)
-                    if p.converged()
-                        && alignment.distance(&run.x, &p.x) <= params.stationary_distance =>
-                {
-                    p
-                }
-                _ => return EndPoint::Plateau,
+        TrainTermination::Converged => match newton_polish(loss, &run.x, &params.minimum.newton) {
+            Ok(p)
+                if p.converged()
+                    && alignment.distance(&run.x, &p.x) <= params.stationary_distance =>
+            {
+                p
             }
-        }
+            _ => return EndPoint::Plateau,
+        },
         TrainTermination::EpochBudget => {
-            let q = lbfgs.minimise(loss, &run.x);
-            if !q.converged() {
-                return EndPoint::Plateau;
-            }
-            match polish_minimum(loss, &q.x, lbfgs, &params.newton) {
-                Ok(p) if p.converged() => p,
-                _ => return EndPoint::Plateau,
-            }
+            return match verified_minimum(loss, &run.x, lbfgs, &params.minimum, tolerances) {
+                Ok(m) => EndPoint::Minimum(m),
+                // A saddle so flat (negative curvature ~1e-5, typically where two nodes merge)
+                // that every quench stops within its tolerance of it: the distance is to the
+                // saddle that the plain quench reaches.
+                Err(MinimumFailure::Saddle { .. }) => {
+                    let q = lbfgs.minimise(loss, &run.x);
+                    let distance =
+                        nnscape_optim::polish_minimum(loss, &q.x, lbfgs, &params.minimum.newton)
+                            .ok()
+                            .filter(|p| p.converged())
+                            .map(|p| alignment.distance(&run.x, &p.x));
+                    EndPoint::Saddle { distance }
+                }
+                Err(_) => EndPoint::Plateau,
+            };
         }
     };
     let Some(eigenvalues) = loss.hessian_eigenvalues(&polished.x) else {
@@ -224,7 +235,7 @@ fn end_point(
     };
     if tolerances.index(&eigenvalues) > 0 {
         return EndPoint::Saddle {
-            distance: alignment.distance(&run.x, &polished.x),
+            distance: Some(alignment.distance(&run.x, &polished.x)),
         };
     }
     EndPoint::Minimum(Minimum {
@@ -250,11 +261,13 @@ pub fn land_runs(
     params: &LandingParams,
 ) -> Result<Vec<Landing>, AnalysisError> {
     params.validate()?;
-    train.validate().map_err(|e| AnalysisError::InvalidSetting {
-        name: "train",
-        value: e.to_string(),
-        reason: "invalid training setting",
-    })?;
+    train
+        .validate()
+        .map_err(|e| AnalysisError::InvalidSetting {
+            name: "train",
+            value: e.to_string(),
+            reason: "invalid training setting",
+        })?;
     let loss = landscape_loss(db, dataset)?;
     let tolerances = *db.tolerances();
     let trained = train_runs(&loss, train, runs).expect("settings validated above");
@@ -281,7 +294,7 @@ pub fn land_runs(
         let (outcome, minimum_id, distance) = match end {
             EndPoint::Diverged => (Outcome::Diverged, None, None),
             EndPoint::Plateau => (Outcome::Plateau, None, None),
-            EndPoint::Saddle { distance } => (Outcome::Saddle, None, Some(distance)),
+            EndPoint::Saddle { distance } => (Outcome::Saddle, None, distance),
             EndPoint::Minimum(m) => {
                 let id = match db.find_minimum(m.energy, &m.x)? {
                     Some(id) => Some(id),
@@ -298,7 +311,11 @@ pub fn land_runs(
                         (outcome, Some(id), Some(d))
                     }
                     // Not a minimum by the database's own re-evaluation: a saddle at its cut-off.
-                    None => (Outcome::Saddle, None, Some(alignment.distance(&run.x, &m.x))),
+                    None => (
+                        Outcome::Saddle,
+                        None,
+                        Some(alignment.distance(&run.x, &m.x)),
+                    ),
                 }
             }
         };

@@ -53,7 +53,13 @@ impl Proportion {
         } else {
             hits as f64 / of as f64
         };
-        Self { hits, of, p, lo, hi }
+        Self {
+            hits,
+            of,
+            p,
+            lo,
+            hi,
+        }
     }
 }
 
@@ -147,7 +153,9 @@ fn group(
             .count()
     };
     let mut by_energy: Vec<&MinimumRecord> = minima.iter().collect();
-    by_energy.sort_by(|a, b| nnscape_landscape::energy_order((a.point.energy, a.id), (b.point.energy, b.id)));
+    by_energy.sort_by(|a, b| {
+        nnscape_landscape::energy_order((a.point.energy, a.id), (b.point.energy, b.id))
+    });
     let minima_landing: Vec<MinimumLanding> = by_energy
         .iter()
         .map(|m| MinimumLanding {

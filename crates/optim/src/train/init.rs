@@ -110,8 +110,16 @@ mod tests {
             sum_o += w[net.w_out_range()].iter().map(|v| v * v).sum::<f64>() / 8.0;
         }
         // Variances 2 / N_in = 1 and 2 / N_h = 0.5, to sampling error (~1%).
-        assert!((sum_h / n as f64 - 1.0).abs() < 0.03, "{}", sum_h / n as f64);
-        assert!((sum_o / n as f64 - 0.5).abs() < 0.015, "{}", sum_o / n as f64);
+        assert!(
+            (sum_h / n as f64 - 1.0).abs() < 0.03,
+            "{}",
+            sum_h / n as f64
+        );
+        assert!(
+            (sum_o / n as f64 - 0.5).abs() < 0.015,
+            "{}",
+            sum_o / n as f64
+        );
         Init::GlorotUniform.sample(&net, &mut rng, &mut w);
         let a = (6.0f64 / 6.0).sqrt();
         assert!(w[net.w_hidden_range()].iter().all(|v| v.abs() <= a));

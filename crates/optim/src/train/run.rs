@@ -88,7 +88,12 @@ impl Trainer {
     ) -> (usize, f64, f64, TrainTermination) {
         let n = obj.dim();
         assert_eq!(x.len(), n, "start vector length");
-        for buf in [&mut self.grad, &mut self.first, &mut self.second, &mut self.last] {
+        for buf in [
+            &mut self.grad,
+            &mut self.first,
+            &mut self.second,
+            &mut self.last,
+        ] {
             buf.clear();
             buf.resize(n, 0.0);
         }
@@ -154,7 +159,12 @@ impl Trainer {
         if !(e.is_finite() && g.is_finite()) {
             x.copy_from_slice(&self.last);
             let e = obj.energy_gradient(x, &mut self.grad);
-            return (params.epochs, e, rms(&self.grad), TrainTermination::Diverged);
+            return (
+                params.epochs,
+                e,
+                rms(&self.grad),
+                TrainTermination::Diverged,
+            );
         }
         let termination = if g <= params.gradient_tolerance {
             TrainTermination::Converged

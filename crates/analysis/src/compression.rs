@@ -48,8 +48,8 @@ impl Default for DropoutParams {
     }
 }
 
-/// Settings of [`compress_landscape`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// Settings of [`compress_landscape`]; every field defaults to its own type's default.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CompressionParams {
     /// The reductions. Default [`CompressParams::default`].
     pub compress: CompressParams,
@@ -60,17 +60,6 @@ pub struct CompressionParams {
     pub quench: LbfgsParams,
     /// Its verification and polish. Default [`MinimumParams::default`].
     pub minimum: MinimumParams,
-}
-
-impl Default for CompressionParams {
-    fn default() -> Self {
-        Self {
-            compress: CompressParams::default(),
-            dropout: DropoutParams::default(),
-            quench: LbfgsParams::default(),
-            minimum: MinimumParams::default(),
-        }
-    }
 }
 
 impl CompressionParams {

@@ -40,8 +40,23 @@ pub struct Training {
     pub lines: Vec<TrainingLine>,
     /// Per (optimiser, initialisation): runs landing in the global minimum over every landscape.
     pub by_setting: Vec<(String, String, Proportion)>,
-    /// Per optimiser: (landscapes with a correlation, of them negative) for energy and fvib.
-    pub low_and_wide: Vec<(String, (usize, usize), (usize, usize))>,
+    /// Per optimiser: in how many landscapes landing falls with energy and with fvib.
+    pub low_and_wide: Vec<Trend>,
+}
+
+/// Landscapes with a rank correlation, and how many of them negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Negative {
+    pub landscapes: usize,
+    pub negative: usize,
+}
+
+/// One optimiser's landing probability against energy and width over the landscapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trend {
+    pub optimiser: String,
+    pub energy: Negative,
+    pub fvib: Negative,
 }
 
 pub fn training(rows: &[LandscapeTraining]) -> Option<Training> {
@@ -99,13 +114,16 @@ pub fn training(rows: &[LandscapeTraining]) -> Option<Training> {
                 .flat_map(|l| l.optimisers.iter().filter(|x| x.optimiser == o.optimiser))
                 .filter_map(f)
                 .collect();
-            (v.len(), v.iter().filter(|r| **r < 0.0).count())
+            Negative {
+                landscapes: v.len(),
+                negative: v.iter().filter(|r| **r < 0.0).count(),
+            }
         };
-        low_and_wide.push((
-            o.optimiser.clone(),
-            of(|x| x.rank_energy),
-            of(|x| x.rank_fvib),
-        ));
+        low_and_wide.push(Trend {
+            optimiser: o.optimiser.clone(),
+            energy: of(|x| x.rank_energy),
+            fvib: of(|x| x.rank_fvib),
+        });
     }
     Some(Training {
         runs_per_setting,
@@ -335,8 +353,11 @@ pub fn render_training(s: &mut String, t: Option<&Training>, computed: bool) {
     let trend: Vec<String> = t
         .low_and_wide
         .iter()
-        .map(|(o, (ne, le), (nf, lf))| {
-            format!("{o}: lower minima more often in {le} of {ne} landscapes, wider (lower fvib) in {lf} of {nf}")
+        .map(|t| {
+            format!(
+                "{}: lower minima more often in {} of {} landscapes, wider (lower fvib) in {} of {}",
+                t.optimiser, t.energy.negative, t.energy.landscapes, t.fvib.negative, t.fvib.landscapes
+            )
         })
         .collect();
     let _ = writeln!(
@@ -601,7 +622,18 @@ mod tests {
         let o = &f.lines[0].optimisers[0];
         assert_eq!((o.global.hits, o.all_correct.hits, o.stuck), (2, 2, 1));
         assert_eq!(o.rank_energy, Some(-1.0));
-        assert_eq!(f.low_and_wide, [("gd".to_string(), (1, 1), (1, 1))]);
+        let one = Negative {
+            landscapes: 1,
+            negative: 1,
+        };
+        assert_eq!(
+            f.low_and_wide,
+            [Trend {
+                optimiser: "gd".into(),
+                energy: one,
+                fvib: one
+            }]
+        );
         let mut s = String::new();
         render_training(&mut s, Some(&f), true);
         for line in [

@@ -144,7 +144,7 @@ pub(crate) fn sensitivity_plot(rows: &[(LandscapeKey, LandscapeSensitivity)]) ->
 
 /// landing.svg: per optimiser (one panel each), the probability that a run lands in each
 /// minimum (pooled over the initialisations) against the minimum's energy, one colour per
-/// landscape (lambda = 1e-4 and below hollow).
+/// landscape (lambda below 5e-4 hollow).
 pub(crate) fn landing_svg(rows: &[LandscapeTraining]) -> String {
     let optimisers = ["gd", "sgd", "adam"];
     let panels: Vec<Plot> = optimisers
@@ -180,7 +180,7 @@ pub(crate) fn landing_svg(rows: &[LandscapeTraining]) -> String {
                 series,
                 notes: vec![
                     "One marker per minimum of the map; runs over the Glorot, He and uniform initialisations pooled.".into(),
-                    "Hollow markers: lambda = 1e-4 (filled: 1e-3). Runs ending on saddles or plateaus are not drawn.".into(),
+                    "Hollow markers: lambda below 5e-4 (1e-4 in the default plan), filled: larger. Runs ending on saddles or plateaus are not drawn.".into(),
                 ],
             }
         })

@@ -65,7 +65,8 @@ pub struct TrainArgs {
     /// Epoch budget of a run.
     #[arg(long, default_value_t = TrainParams::default().epochs, value_parser = range::count(EPOCHS))]
     pub epochs: usize,
-    /// Learning rate (default: each optimiser's own: gd 0.1, sgd 0.01, adam 1e-3).
+    /// Learning rate, one value for every optimiser chosen (default: each optimiser's own: gd
+    /// 0.1, sgd 0.01, adam 1e-3).
     #[arg(long, value_name = "LR", allow_negative_numbers = true)]
     pub lr: Option<f64>,
     /// Mini-batch size of sgd.

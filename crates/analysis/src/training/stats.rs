@@ -30,7 +30,18 @@ pub fn wilson(hits: usize, n: usize, z: f64) -> (f64, f64) {
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // At 0 or n hits one end is exactly 0 or 1 (centre and half cancel but for rounding).
+    let lo = if hits == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if hits as f64 == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    (lo, hi)
 }
 
 /// A count out of a number of runs, with its 95% Wilson interval.

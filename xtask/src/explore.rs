@@ -8,8 +8,8 @@ use anyhow::{ensure, Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use nnscape_analysis::counts::{landscape_counts, LandscapeCounts};
 use nnscape_landscape::{
-    add_stationary_points, embedded_stationary_points, explore, split_node_starts, Certificate,
-    ExploreParams, LandscapeDb, LandscapeIdentity, Tolerances,
+    add_stationary_points, embedded_stationary_points, explore, split_node_starts, summarise,
+    Certificate, ExploreParams, LandscapeDb, LandscapeIdentity, Tolerances,
 };
 use nnscape_model::{Dataset, Loss, Network};
 use serde::Serialize;
@@ -250,6 +250,19 @@ fn explore_one(
         certificate: report.certificate.as_ref().map(CertificateFigures::from),
         counts,
     })
+}
+
+/// Recounts a landscape after training stored minima in it (counts, connectivity, searches
+/// logged), so that counts.csv says what the database holds and a rerun, which reads the
+/// database as training left it, writes the same table.
+pub(crate) fn recount(out: &Path, r: &mut LandscapeResult, dataset: &Dataset) -> Result<()> {
+    let path = out.join(&r.db);
+    let db =
+        LandscapeDb::open_existing(&path).with_context(|| format!("opening {}", path.display()))?;
+    r.counts = landscape_counts(&db, dataset)?;
+    r.connected = summarise(&db, dataset.len())?.connected;
+    r.searches_total = db.count_searches()?;
+    Ok(())
 }
 
 /// Returns `Err` unless `stop` means the landscape is fully mapped (for callers that insist).

@@ -7,6 +7,7 @@ use crate::explore::LandscapeResult;
 use crate::grid::{lambda_label, sorted_unique, LandscapeKey};
 use crate::plot::{Plot, Series};
 use crate::summary::pooled_curves;
+use crate::training::LandscapeTraining;
 
 /// counts_vs_lambda.svg, counts_vs_nh.svg and ratio.svg.
 pub(crate) fn count_plots(results: &[LandscapeResult]) -> Vec<(&'static str, Plot)> {
@@ -27,6 +28,7 @@ pub(crate) fn count_plots(results: &[LandscapeResult]) -> Vec<(&'static str, Plo
         hollow: rows.iter().map(|r| !r.saturated || !r.connected).collect(),
         colour,
         dashed,
+        markers_only: false,
     };
     // One colour per line of the table: minima solid, transition states dashed.
     let minima_and_ts = |label: String,
@@ -121,6 +123,7 @@ pub(crate) fn sensitivity_plot(rows: &[(LandscapeKey, LandscapeSensitivity)]) ->
             hollow: vec![],
             colour: i,
             dashed: false,
+            markers_only: false,
         })
         .collect();
     Plot {
@@ -137,4 +140,50 @@ pub(crate) fn sensitivity_plot(rows: &[(LandscapeKey, LandscapeSensitivity)]) ->
             rows.len()
         )],
     }
+}
+
+/// landing.svg: per optimiser (one panel each), the probability that a run lands in each
+/// minimum (pooled over the initialisations) against the minimum's energy, one colour per
+/// landscape (lambda below 5e-4 hollow).
+pub(crate) fn landing_svg(rows: &[LandscapeTraining]) -> String {
+    let optimisers = ["gd", "sgd", "adam"];
+    let panels: Vec<Plot> = optimisers
+        .iter()
+        .map(|&o| {
+            let series = rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| {
+                    let g = t.groups.iter().find(|g| g.optimiser == o && g.init == "all")?;
+                    Some(Series {
+                        name: format!("N_h = {}, lambda = {}", t.key.n_hidden, lambda_label(t.key.lambda)),
+                        points: g.minima.iter().map(|m| (m.energy, m.landing.p)).collect(),
+                        hollow: vec![t.key.lambda < 5e-4; g.minima.len()],
+                        colour: i,
+                        dashed: false,
+                        markers_only: true,
+                    })
+                })
+                .collect();
+            let runs = rows
+                .iter()
+                .find_map(|t| t.groups.iter().find(|g| g.optimiser == o && g.init == "all"))
+                .map_or(0, |g| g.runs);
+            Plot {
+                title: format!("XOR: where training lands ({o}, {runs} runs per landscape)"),
+                x_label: "energy of the minimum".into(),
+                y_label: "fraction of runs landing in it".into(),
+                x_log: true,
+                y_log: false,
+                x_integer: false,
+                y_range: Some((-0.02, 1.02)),
+                series,
+                notes: vec![
+                    "One marker per minimum of the map; runs over the Glorot, He and uniform initialisations pooled.".into(),
+                    "Hollow markers: lambda below 5e-4 (1e-4 in the default plan), filled: larger. Runs ending on saddles or plateaus are not drawn.".into(),
+                ],
+            }
+        })
+        .collect();
+    Plot::panels(&panels)
 }

@@ -13,12 +13,14 @@ pub const QUICK_HIDDEN: [usize; 3] = [1, 2, 3];
 pub const QUICK_LAMBDAS: [f64; 3] = [1e-1, 1e-2, 1e-3];
 
 /// The output families `--only` accepts (besides a landscape name such as `h3_l1e-3`).
-pub const OUTPUT_NAMES: [&str; 5] = [
+pub const OUTPUT_NAMES: [&str; 7] = [
     "counts",
     "dgraph",
     "classification",
     "sensitivity",
     "embedding",
+    "training",
+    "compression",
 ];
 
 /// Which landscapes: every N_h with every lambda.
@@ -111,15 +113,22 @@ pub enum Output {
     Sensitivity,
     /// embedding.csv.
     Embedding,
+    /// training.csv and landing.svg (runs on the landscapes of the training plan; minima a map
+    /// lacks are stored in it).
+    Training,
+    /// compression.csv.
+    Compression,
 }
 
 impl Output {
-    pub const ALL: [Output; 5] = [
+    pub const ALL: [Output; 7] = [
         Output::Counts,
         Output::Dgraph,
         Output::Classification,
         Output::Sensitivity,
         Output::Embedding,
+        Output::Training,
+        Output::Compression,
     ];
     pub fn name(self) -> &'static str {
         OUTPUT_NAMES[self as usize]

@@ -29,6 +29,7 @@ mod manifest;
 pub mod plot;
 mod summary;
 mod tables;
+mod training;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,7 @@ use std::time::{Duration, Instant};
 use anyhow::{ensure, Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget};
 use nnscape_analysis::classification::{classify_landscape, LandscapeClassification};
+use nnscape_analysis::compression::{CompressionParams, CompressionRow};
 use nnscape_analysis::dgraph::{DgraphParams, DisconnectivityGraph};
 use nnscape_analysis::embed::{embed_landscape, EmbedRow};
 use nnscape_analysis::sensitivity::{
@@ -45,7 +47,7 @@ use nnscape_analysis::sensitivity::{
 use nnscape_landscape::LandscapeDb;
 use nnscape_model::Dataset;
 
-use crate::explore::{bar_style, db_path, explore_grid};
+use crate::explore::{bar_style, db_path, explore_grid, recount};
 use crate::manifest::{manifest_json, AnalysisSettings};
 
 pub use crate::explore::{
@@ -57,6 +59,7 @@ pub use crate::grid::{
     QUICK_HIDDEN, QUICK_LAMBDAS,
 };
 pub use crate::tables::COUNTS_CSV_HEADER;
+pub use crate::training::{LandscapeTraining, TrainingPlan};
 
 /// Settings of [`reproduce`].
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +85,9 @@ pub struct ReproduceOptions {
     /// hidden node fewer, embedded (they stay stationary; those of index 0 and 1 are stored
     /// before exploring). Only a new database is seeded, and only when the smaller one exists.
     pub embed_seeds: bool,
+    /// Which landscapes training runs on and how many runs (`None`: [`TrainingPlan::full`], or
+    /// [`TrainingPlan::quick`] with `quick`).
+    pub training: Option<TrainingPlan>,
 }
 
 impl ReproduceOptions {
@@ -97,6 +103,15 @@ impl ReproduceOptions {
             grid: None,
             progress: true,
             embed_seeds: true,
+            training: None,
+        }
+    }
+    /// The training plan the options select.
+    pub fn training_plan(&self) -> TrainingPlan {
+        match (&self.training, self.quick) {
+            (Some(p), _) => p.clone(),
+            (None, true) => TrainingPlan::quick(),
+            (None, false) => TrainingPlan::full(),
         }
     }
     /// The grid the options select.
@@ -137,6 +152,8 @@ struct Analyses {
     classification: Vec<(LandscapeKey, LandscapeClassification)>,
     sensitivity: Vec<(LandscapeKey, LandscapeSensitivity)>,
     embedding: Vec<(LandscapeKey, Vec<EmbedRow>)>,
+    training: Vec<LandscapeTraining>,
+    compression: Vec<(LandscapeKey, Vec<CompressionRow>)>,
 }
 
 /// Runs the study. See the crate documentation and `README.md`.
@@ -180,23 +197,40 @@ pub fn reproduce(opts: &ReproduceOptions) -> Result<Report> {
     // 1. Explore every landscape.
     let base = explore_params(opts.seed);
     let explore_start = Instant::now();
-    let results = explore_grid(opts, &keys, &base, budget, &pool, (&multi, &overall))?;
+    let mut results = explore_grid(opts, &keys, &base, budget, &pool, (&multi, &overall))?;
     let explore_seconds = explore_start.elapsed().as_secs_f64();
 
-    // 2. Analyses and files.
+    // 2. Training first: it stores the minima a map lacks, and every table after it (counts
+    // included) reads the databases as it leaves them, as a rerun does.
     let analysis_start = Instant::now();
-    overall.set_message("analyses");
     let dataset = Dataset::xor();
+    let plan = opts.training_plan();
+    let mut training = Vec::new();
+    if selection.wants(Output::Training) {
+        overall.set_message("training");
+        training = pool.install(|| training::train_grid(&opts.out, &keys, &plan, &dataset))?;
+        for t in &training {
+            if let Some(r) = results.iter_mut().find(|r| r.name == t.key.name()) {
+                recount(&opts.out, r, &dataset)?;
+            }
+        }
+    }
+
+    // 3. Analyses and files.
+    overall.set_message("analyses");
     let settings = AnalysisSettings {
         dgraph: DgraphParams::default(),
         sensitivity: SensitivityParams::default(),
+        compression: CompressionParams::default(),
+        training: plan,
     };
     let mut files: Vec<PathBuf> = Vec::new();
-    let analyses = pool.install(|| {
+    let mut analyses = pool.install(|| {
         analyse(
             &opts.out, &keys, &selection, &dataset, &settings, &mut files,
         )
     })?;
+    analyses.training = training;
     write_tables_and_figures(
         &opts.out, &selection, &results, &analyses, &dataset, &mut files,
     )?;
@@ -207,6 +241,8 @@ pub fn reproduce(opts: &ReproduceOptions) -> Result<Report> {
         classification: &analyses.classification,
         sensitivity: &analyses.sensitivity,
         embedding: &analyses.embedding,
+        training: &analyses.training,
+        compression: &analyses.compression,
         dataset_len: dataset.len(),
         embed_seeds: opts.embed_seeds,
     });
@@ -282,6 +318,9 @@ fn analyse(
             analyses.embedding.push((*k, rows));
         }
     }
+    if selection.wants(Output::Compression) {
+        analyses.compression = training::compress_grid(out, keys, dataset, &settings.compression)?;
+    }
     Ok(analyses)
 }
 
@@ -313,6 +352,16 @@ fn write_tables_and_figures(
     if selection.wants(Output::Embedding) {
         let buf = tables::embedding_csv(&analyses.embedding)?;
         write_file(out, "embedding.csv", &buf, files)?;
+    }
+    if selection.wants(Output::Training) {
+        let buf = tables::training_csv(&analyses.training)?;
+        write_file(out, "training.csv", &buf, files)?;
+        let svg = figures::landing_svg(&analyses.training);
+        write_file(out, "landing.svg", svg.as_bytes(), files)?;
+    }
+    if selection.wants(Output::Compression) {
+        let buf = tables::compression_csv(&analyses.compression)?;
+        write_file(out, "compression.csv", &buf, files)?;
     }
     Ok(())
 }

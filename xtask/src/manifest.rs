@@ -8,8 +8,10 @@
 mod finite;
 
 use anyhow::{Context, Result};
+use nnscape_analysis::compression::CompressionParams;
 use nnscape_analysis::dgraph::DgraphParams;
 use nnscape_analysis::sensitivity::SensitivityParams;
+use nnscape_analysis::training::LandingParams;
 use nnscape_landscape::{ExploreParams, LandscapeDb, Tolerances};
 use nnscape_model::Dataset;
 use serde::Serialize;
@@ -25,6 +27,8 @@ use finite::Finite;
 pub(crate) struct AnalysisSettings {
     pub dgraph: DgraphParams,
     pub sensitivity: SensitivityParams,
+    pub compression: CompressionParams,
+    pub training: crate::training::TrainingPlan,
 }
 
 /// `value` as JSON, non-finite floats as strings; an error when serde cannot serialise it.
@@ -107,6 +111,11 @@ pub(crate) fn manifest_json(
             "tolerances_default": to_json(&Tolerances::default())?,
             "dgraph_params": to_json(&analyses.dgraph)?,
             "sensitivity_params": to_json(&analyses.sensitivity)?,
+            "training_plan": to_json(&analyses.training)?,
+            "training_plan_note": "runs on the landscapes of the grid whose N_h and lambda are both in the plan; `runs` per optimiser and initialisation; run r draws from ChaCha8 stream r of `seed`",
+            "train_params": to_json(&analyses.training.settings())?,
+            "landing_params": to_json(&LandingParams::default())?,
+            "compression_params": to_json(&analyses.compression)?,
         },
         "landscapes": landscapes,
         "timings": {

@@ -4,6 +4,7 @@
 //! [`claims`] computes the numbers of each claim (one function and one struct per claim, unit
 //! tested); [`render`] writes them as Markdown.
 
+mod beyond;
 mod claims;
 mod render;
 
@@ -24,6 +25,11 @@ pub struct SummaryInput<'a> {
     pub classification: &'a [(LandscapeKey, LandscapeClassification)],
     pub sensitivity: &'a [(LandscapeKey, LandscapeSensitivity)],
     pub embedding: &'a [(LandscapeKey, Vec<EmbedRow>)],
+    pub training: &'a [crate::training::LandscapeTraining],
+    pub compression: &'a [(
+        LandscapeKey,
+        Vec<nnscape_analysis::compression::CompressionRow>,
+    )],
     pub dataset_len: usize,
     /// Whether the larger landscapes were seeded with the embedded points of the smaller ones.
     pub embed_seeds: bool,
@@ -65,6 +71,10 @@ pub struct Claims {
     pub embed_seeds: bool,
     pub classification: Finding<claims::Classification>,
     pub sensitivity: Finding<claims::Sensitivity>,
+    /// Beyond the paper: training (`None` inside when no landscape was trained) and
+    /// compression, with whether each was selected.
+    pub training: (bool, Option<beyond::Training>),
+    pub compression: (bool, Option<beyond::Compression>),
 }
 
 impl Claims {
@@ -94,11 +104,20 @@ impl Claims {
                 Some(s) if wants(Output::Sensitivity) => Finding::Numbers(s),
                 _ => Finding::NotComputed,
             },
+            training: (wants(Output::Training), beyond::training(inp.training)),
+            compression: (
+                wants(Output::Compression),
+                beyond::compression(inp.compression),
+            ),
         }
     }
 }
 
 /// Markdown of the whole summary.
 pub fn summary_markdown(inp: &SummaryInput<'_>) -> String {
-    render::render(&Claims::of(inp))
+    let c = Claims::of(inp);
+    let mut s = render::render(&c);
+    beyond::render_training(&mut s, c.training.1.as_ref(), c.training.0);
+    beyond::render_compression(&mut s, c.compression.1.as_ref(), c.compression.0);
+    s
 }

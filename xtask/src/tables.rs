@@ -1,6 +1,6 @@
 //! The CSV tables of the study: counts.csv (one row per landscape) and the classification,
-//! sensitivity and embedding tables of the analysis crate with the landscape's `n_hidden,lambda`
-//! in front.
+//! sensitivity, embedding, training and compression tables of the analysis crate with the
+//! landscape's `n_hidden,lambda` in front.
 //!
 //! The analysis crate formats its own columns ([`LandscapeClassification::csv_record`],
 //! [`SensitivityRow::csv_records`], [`EmbedRow::csv_record`]); this module only adds the
@@ -8,14 +8,17 @@
 
 use anyhow::Result;
 use nnscape_analysis::classification::LandscapeClassification;
+use nnscape_analysis::compression::{CompressionRow, COMPRESSION_CSV_HEADER};
 use nnscape_analysis::counts::COUNTS_HEADER;
 use nnscape_analysis::embed::{EmbedRow, EMBED_CSV_HEADER};
 use nnscape_analysis::sensitivity::{LandscapeSensitivity, SensitivityRow, SENSITIVITY_CSV_HEADER};
+use nnscape_analysis::training::LANDING_CSV_HEADER;
 use nnscape_model::Dataset;
 use serde::{Serialize, Serializer};
 
 use crate::explore::LandscapeResult;
 use crate::grid::LandscapeKey;
+use crate::training::LandscapeTraining;
 
 /// Header of counts.csv (the field names of `CountsRow`): the landscape's name, the
 /// analysis crate's counts columns ([`COUNTS_HEADER`]), then how the exploration went, then
@@ -194,6 +197,33 @@ pub(crate) fn sensitivity_csv(rows: &[(LandscapeKey, LandscapeSensitivity)]) -> 
 /// embedding.csv: `n_hidden,lambda` (of the smaller network) then the analysis crate's columns.
 pub(crate) fn embedding_csv(rows: &[(LandscapeKey, Vec<EmbedRow>)]) -> Result<Vec<u8>> {
     let header = ["n_hidden", "lambda"].into_iter().chain(EMBED_CSV_HEADER);
+    let mut w = writer_with_header(header)?;
+    for (k, r) in rows {
+        for row in r {
+            w.write_record(key_columns(k).iter().chain(&row.csv_record()))?;
+        }
+    }
+    Ok(w.into_inner()?)
+}
+
+/// training.csv: `n_hidden,lambda` then one run per row ([`LANDING_CSV_HEADER`]).
+pub(crate) fn training_csv(rows: &[LandscapeTraining]) -> Result<Vec<u8>> {
+    let header = ["n_hidden", "lambda"].into_iter().chain(LANDING_CSV_HEADER);
+    let mut w = writer_with_header(header)?;
+    for t in rows {
+        for l in &t.landings {
+            w.write_record(key_columns(&t.key).iter().chain(&l.csv_record()))?;
+        }
+    }
+    Ok(w.into_inner()?)
+}
+
+/// compression.csv: `n_hidden,lambda` then one stationary point per row
+/// ([`COMPRESSION_CSV_HEADER`]).
+pub(crate) fn compression_csv(rows: &[(LandscapeKey, Vec<CompressionRow>)]) -> Result<Vec<u8>> {
+    let header = ["n_hidden", "lambda"]
+        .into_iter()
+        .chain(COMPRESSION_CSV_HEADER);
     let mut w = writer_with_header(header)?;
     for (k, r) in rows {
         for row in r {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use xtask::{reproduce, Grid, ReproduceOptions};
+use xtask::{reproduce, Grid, ReproduceOptions, TrainingPlan};
 
 fn options(out: &Path, grid: Option<Grid>) -> ReproduceOptions {
     ReproduceOptions {
@@ -23,6 +23,17 @@ fn small_grid() -> Grid {
     Grid {
         hidden: vec![1, 2],
         lambdas: vec![1e-1, 1e-2],
+    }
+}
+
+/// A few short training runs on one landscape of [`small_grid`].
+fn small_plan() -> TrainingPlan {
+    TrainingPlan {
+        hidden: vec![2],
+        lambdas: vec![1e-2],
+        runs: 3,
+        epochs: 300,
+        seed: 0,
     }
 }
 
@@ -73,8 +84,8 @@ fn csv_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Checks every output of a run over `grid`.
-fn check_outputs(out: &Path, grid: &Grid) {
+/// Checks every output of a run over `grid` with training `plan`.
+fn check_outputs(out: &Path, grid: &Grid, plan: &TrainingPlan) {
     let keys = grid.landscapes();
     let expected: BTreeSet<(String, String)> = keys
         .iter()
@@ -161,6 +172,69 @@ fn check_outputs(out: &Path, grid: &Grid) {
         assert!(r["index_large"].parse::<usize>().unwrap() >= r["index_small"].parse().unwrap());
     }
 
+    // training.csv: one row per run, optimiser and initialisation on each planned landscape.
+    let (header, rows) = read_csv(&out.join("training.csv"));
+    assert_eq!(
+        header.join(","),
+        "n_hidden,lambda,optimiser,init,run,epochs,final_loss,n_correct,outcome,minimum_id,distance"
+    );
+    let trained: BTreeSet<(String, String)> = keys
+        .iter()
+        .filter(|k| plan.hidden.contains(&k.n_hidden) && plan.lambdas.contains(&k.lambda))
+        .map(|k| (k.n_hidden.to_string(), k.lambda.to_string()))
+        .collect();
+    assert!(!trained.is_empty());
+    assert_eq!(landscapes_in(&rows), trained);
+    assert_eq!(rows.len(), trained.len() * 9 * plan.runs);
+    for r in &rows {
+        assert!(
+            ["gd", "sgd", "adam"].contains(&r["optimiser"].as_str()),
+            "{r:?}"
+        );
+        assert!(
+            ["glorot", "he", "uniform"].contains(&r["init"].as_str()),
+            "{r:?}"
+        );
+        let outcome = r["outcome"].as_str();
+        assert!(
+            ["minimum", "unmatched", "saddle", "plateau"].contains(&outcome),
+            "{r:?}"
+        );
+        assert_eq!(
+            r["minimum_id"].is_empty(),
+            !["minimum", "unmatched"].contains(&outcome),
+            "{r:?}"
+        );
+        assert!(r["epochs"].parse::<usize>().unwrap() <= plan.epochs);
+        assert!(r["n_correct"].parse::<usize>().unwrap() <= 4);
+    }
+    check_svg(&out.join("landing.svg"));
+
+    // compression.csv: every stationary point of every landscape.
+    let (header, rows) = read_csv(&out.join("compression.csv"));
+    assert_eq!(
+        header[..7].join(","),
+        "n_hidden,lambda,kind,id,energy,effective_hidden_nodes,reduced_minimum_id"
+    );
+    assert_eq!(landscapes_in(&rows), expected);
+    for r in &rows {
+        let nh: usize = r["n_hidden"].parse().unwrap();
+        let eff: usize = r["effective_hidden_nodes"].parse().unwrap();
+        assert!(eff <= nh, "{r:?}");
+        // A reduced point is named in the landscape with max(1, eff) nodes when the grid has
+        // it (always here: the grid starts at N_h = 1).
+        let status = r["reduced_status"].as_str();
+        assert_eq!(eff == nh, status == "irreducible", "{r:?}");
+        assert_ne!(status, "no_database", "{r:?}");
+        assert_eq!(
+            r["reduced_minimum_id"].is_empty(),
+            status != "found",
+            "{r:?}"
+        );
+        let f: f64 = r["dropout_mean_correct"].parse().unwrap();
+        assert!((0.0..=4.0).contains(&f));
+    }
+
     // manifest.json: settings, grid and a file list that matches the folder.
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
@@ -184,6 +258,15 @@ fn check_outputs(out: &Path, grid: &Grid) {
     assert!(manifest["settings"]["tolerances_default"]["energy"].is_number());
     assert!(manifest["landscapes"][0]["tolerances"]["distance"].is_number());
     assert!(manifest["timings"]["total_seconds"].is_number());
+    assert_eq!(manifest["settings"]["training_plan"]["runs"], plan.runs);
+    assert_eq!(
+        manifest["settings"]["train_params"]
+            .as_array()
+            .unwrap()
+            .len(),
+        9
+    );
+    assert!(manifest["settings"]["compression_params"]["compress"]["loss_tolerance"].is_number());
     let files: BTreeSet<String> = manifest["files"]
         .as_array()
         .unwrap()
@@ -194,7 +277,7 @@ fn check_outputs(out: &Path, grid: &Grid) {
         assert!(out.join(f).is_file(), "{f} listed but missing");
     }
     assert!(files.contains("SUMMARY.md") && files.contains("counts.csv"));
-    assert_eq!(files.len(), 10 + 2 * keys.len());
+    assert_eq!(files.len(), 13 + 2 * keys.len());
 
     let summary = std::fs::read_to_string(out.join("SUMMARY.md")).unwrap();
     for heading in [
@@ -204,6 +287,8 @@ fn check_outputs(out: &Path, grid: &Grid) {
         "## 4. Embedding",
         "## 5. How minima",
         "## 6. Sensitivity",
+        "## 7. Which minima training finds",
+        "## 8. How many hidden nodes",
     ] {
         assert!(summary.contains(heading), "{heading} missing");
     }
@@ -224,7 +309,7 @@ fn quick_grid_writes_every_file_and_a_rerun_reuses_the_databases() {
     assert_eq!(first.landscapes.len(), 9);
     assert!(first.searches > 0);
     assert!(first.landscapes.iter().all(|r| r.saturated));
-    check_outputs(dir.path(), &Grid::quick());
+    check_outputs(dir.path(), &Grid::quick(), &TrainingPlan::quick());
     let before = csv_bytes(dir.path());
 
     let second = reproduce(&opts).unwrap();
@@ -249,11 +334,16 @@ fn same_seed_gives_identical_files_for_any_thread_count() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let one = ReproduceOptions {
         threads: Some(1),
+        training: Some(small_plan()),
         ..options(a.path(), Some(small_grid()))
     };
     reproduce(&one).unwrap();
-    reproduce(&options(b.path(), Some(small_grid()))).unwrap();
-    check_outputs(a.path(), &small_grid());
+    reproduce(&ReproduceOptions {
+        training: Some(small_plan()),
+        ..options(b.path(), Some(small_grid()))
+    })
+    .unwrap();
+    check_outputs(a.path(), &small_grid(), &small_plan());
     let (fa, fb) = (csv_bytes(a.path()), csv_bytes(b.path()));
     assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
     for (name, bytes) in &fa {

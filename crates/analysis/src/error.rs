@@ -14,6 +14,9 @@ pub enum AnalysisError {
     /// The larger database of an embedding does not hold the N_h + 1 landscape of the smaller.
     #[error("the larger database does not hold the N_h + 1 landscape of the smaller one: {0}")]
     NotTheLargerLandscape(String),
+    /// A database given as a smaller landscape holds another kind of network.
+    #[error("not a smaller landscape of the same network: {0}")]
+    NotTheSmallerLandscape(String),
     /// Invalid settings.
     #[error("invalid setting {name} = {value}: {reason}")]
     InvalidSetting {

@@ -5,8 +5,11 @@
 //! draws it, to CSV segments and SVG), how well every minimum and transition state classifies the
 //! training data (accuracy, margin, ROC AUC), how robust that classification is to Gaussian noise
 //! on the inputs, what becomes of each stationary point of an N_h landscape when it is embedded
-//! in N_h + 1 (with the Hessian-index change derived in [`embed`]), and counts of minima and
-//! transition states up to network and data symmetries. Its figures, and the line plots of the
+//! in N_h + 1 (with the Hessian-index change derived in [`embed`]), counts of minima and
+//! transition states up to network and data symmetries, and two questions beyond the paper:
+//! which minima ordinary training lands in ([`training`]: runs quenched and matched to the map,
+//! landing probabilities with Wilson intervals) and how many hidden nodes each stationary
+//! point really uses and how it survives dropout ([`compression`]). Its figures, and the line plots of the
 //! study, are written by one SVG module ([`svg`]). It reads landscapes from
 //! `nnscape-landscape` databases and may depend on nnscape-model, -optim, -ts and -landscape,
 //! never on the command-line tool. Every function that needs the training data takes the
@@ -42,12 +45,14 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod classification;
+pub mod compression;
 pub mod counts;
 pub mod dgraph;
 pub mod embed;
 pub mod error;
 pub mod sensitivity;
 pub mod svg;
+pub mod training;
 
 pub use error::AnalysisError;
 

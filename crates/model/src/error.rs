@@ -216,4 +216,15 @@ pub enum ModelError {
     /// A permutation / sign-flip specification that is not valid.
     #[error("invalid symmetry operation: {0}")]
     Symmetry(String),
+    /// A setting (of [`CompressParams`](crate::compress::CompressParams), a dropout mask, ...)
+    /// out of its range; `name` is the field.
+    #[error("invalid setting `{name}` = {value}: {reason}")]
+    InvalidSetting {
+        /// The field, as spelled in its settings struct.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What it must satisfy.
+        reason: &'static str,
+    },
 }

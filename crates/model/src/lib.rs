@@ -6,10 +6,11 @@
 //! XOR and a CSV loader), the network specification and its parameter layout, the loss with
 //! analytic (autodiff-free, allocation-free) gradient, Hessian and Hessian-vector product,
 //! per-point predictions, the hidden-node symmetries (permutation and sign flips, canonical form,
-//! exact symmetry-aware distance), the embedding of an N_h network into N_h + 1, and points of
-//! the XOR landscape known in closed form ([`known`]).
-//! This is the bottom layer: it depends on no other nnscape crate, only on nalgebra, csv
-//! and thiserror.
+//! exact symmetry-aware distance), the embedding of an N_h network into N_h + 1 and its inverse
+//! ([`compress`]: dead, constant and duplicate nodes removed), dropout masks ([`dropout`]), and
+//! points of the XOR landscape known in closed form ([`known`]).
+//! This is the bottom layer: it depends on no other nnscape crate, only on nalgebra, csv,
+//! serde (settings are serialisable) and thiserror.
 //!
 //! ```
 //! use nnscape_model::{Dataset, Loss, Network};
@@ -29,7 +30,9 @@
 // Index loops mirror the formulas (w_h[j][k], w_o[i][j]) and are kept deliberately.
 #![allow(clippy::needless_range_loop)]
 
+pub mod compress;
 pub mod dataset;
+pub mod dropout;
 pub mod embedding;
 pub mod error;
 pub mod known;

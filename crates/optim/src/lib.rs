@@ -6,7 +6,9 @@
 //! [`BasinHoppingParams`], [`MinimaSet`]: distinct minima up to the system's symmetries), FIRE
 //! ([`Fire`]), and
 //! step-capped steepest-descent path following from a transition state to its minima
-//! ([`descend`]), generic over the [`Objective`] / [`HessianObjective`] traits. A [`System`]
+//! ([`descend`]), generic over the [`Objective`] / [`HessianObjective`] traits, and training as
+//! machine learning does it ([`train`]: Glorot, He and uniform starts; gradient descent, SGD
+//! with momentum, Adam; seeded parallel runs). A [`System`]
 //! bundles a potential with its symmetries ([`Alignment`]) and the landscape's [`Tolerances`]
 //! (when two points are the same, the zero-mode cut-off): the one home of those rules for every
 //! crate above; [`System::network`] builds the one of a network loss. With the `lbfgsb` feature,
@@ -65,6 +67,7 @@ mod newton;
 mod objective;
 mod scaled;
 mod system;
+pub mod train;
 
 pub use basin_hopping::{
     basin_hopping, basin_hopping_until, basin_hopping_with, AdaptiveStep, BasinHoppingParams,

@@ -427,6 +427,8 @@ fn the_renderer_writes_the_numbers_of_each_claim() {
         classification: &[],
         sensitivity: &[],
         embedding: &[],
+        training: &[],
+        compression: &[],
         dataset_len: 4,
         embed_seeds: true,
     });
@@ -438,10 +440,10 @@ fn the_renderer_writes_the_numbers_of_each_claim() {
     ] {
         assert!(text.contains(line), "missing {line:?} in\n{text}");
     }
-    // Embedding, classification and sensitivity were not selected.
+    // Embedding, classification, sensitivity, training and compression were not selected.
     assert_eq!(
         text.matches("Not computed in this run (`--only`).").count(),
-        3
+        5
     );
 }
 

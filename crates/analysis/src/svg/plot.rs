@@ -17,6 +17,8 @@ pub struct Series {
     /// Index into the colour palette.
     pub colour: usize,
     pub dashed: bool,
+    /// Markers without the line through them (a scatter plot).
+    pub markers_only: bool,
 }
 
 /// A plot with its axes.
@@ -46,11 +48,32 @@ pub const PALETTE: [&str; 10] = [
 const MAX_TICK_INTERVALS: usize = 7;
 
 impl Plot {
+    /// Width and height of the drawing, in pixels.
+    pub fn size(&self) -> (f64, f64) {
+        (860.0, 520.0 + 16.0 * self.notes.len() as f64)
+    }
+
+    /// Several plots stacked in one SVG document, one panel each (nested `<svg>` elements).
+    pub fn panels(plots: &[Plot]) -> String {
+        let width = plots.iter().map(|p| p.size().0).fold(0.0, f64::max);
+        let height: f64 = plots.iter().map(|p| p.size().1).sum();
+        let mut doc = Document::new(width, height);
+        let mut y = 0.0;
+        for p in plots {
+            let inner = p.to_svg();
+            // The panel's own root, placed at its offset.
+            doc.buf
+                .push_str(&inner.replacen("<svg ", &format!("<svg x=\"0\" y=\"{y}\" "), 1));
+            y += p.size().1;
+        }
+        doc.finish()
+    }
+
     /// The plot as a standalone SVG document.
     pub fn to_svg(&self) -> String {
         let legend_w = 190.0;
-        let (width, top, left, bottom) = (860.0, 40.0, 80.0, 60.0 + 16.0 * self.notes.len() as f64);
-        let height = 520.0 + 16.0 * self.notes.len() as f64;
+        let (width, height) = self.size();
+        let (top, left, bottom) = (40.0, 80.0, 60.0 + 16.0 * self.notes.len() as f64);
         let plot_w = width - left - legend_w - 20.0;
         let plot_h = height - top - bottom;
         let pts = || self.series.iter().flat_map(|s| s.points.iter());
@@ -149,23 +172,38 @@ impl Plot {
                         .end();
                 } else {
                     let run = runs.last().expect("one run at least");
-                    polyline(&mut doc, run, &px, &py, colour, ser.dashed);
+                    if !ser.markers_only {
+                        polyline(&mut doc, run, &px, &py, colour, ser.dashed);
+                    }
                     runs.push(Vec::new());
                 }
             }
             let run = runs.last().expect("one run at least");
-            polyline(&mut doc, run, &px, &py, colour, ser.dashed);
+            if !ser.markers_only {
+                polyline(&mut doc, run, &px, &py, colour, ser.dashed);
+            }
             doc.close("g");
             // Legend entry.
             let ly = top + 10.0 + 18.0 * i as f64;
             let lx = left + plot_w + 16.0;
-            let legend_line = doc.element("line").coords(
-                fixed(lx, 1),
-                fixed(ly, 1),
-                fixed(lx + 26.0, 1),
-                fixed(ly, 1),
-            );
-            stroke(legend_line, colour, ser.dashed).end();
+            if ser.markers_only {
+                let hollow = !ser.hollow.is_empty() && ser.hollow.iter().all(|&h| h);
+                doc.element("circle")
+                    .attr("cx", fixed(lx + 13.0, 1))
+                    .attr("cy", fixed(ly, 1))
+                    .attr("r", 3.5)
+                    .attr("fill", if hollow { "white" } else { colour })
+                    .attr("stroke", colour)
+                    .end();
+            } else {
+                let legend_line = doc.element("line").coords(
+                    fixed(lx, 1),
+                    fixed(ly, 1),
+                    fixed(lx + 26.0, 1),
+                    fixed(ly, 1),
+                );
+                stroke(legend_line, colour, ser.dashed).end();
+            }
             doc.element("text")
                 .attr("class", "legend")
                 .attr("x", fixed(lx + 32.0, 1))
@@ -260,6 +298,7 @@ mod tests {
                 hollow: vec![false, false, false, true],
                 colour: 0,
                 dashed: false,
+                markers_only: false,
             }],
             notes: vec!["note".into()],
         };

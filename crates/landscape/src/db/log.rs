@@ -22,6 +22,9 @@ pub enum SearchMethod {
     RootSearch,
     /// The Newton root search around a minimum (min1).
     LocalRootSearch,
+    /// A minimum that a training run reached and the map lacked (min1: its id; its images
+    /// under the data symmetries are logged too), stored by `nnscape train`.
+    Training,
 }
 
 impl SearchMethod {
@@ -34,6 +37,7 @@ impl SearchMethod {
             Self::NearOrigin => "near-origin",
             Self::RootSearch => "root-search",
             Self::LocalRootSearch => "local-root-search",
+            Self::Training => "training",
         }
     }
 }
@@ -91,6 +95,20 @@ impl LandscapeDb {
             "SELECT count(*) FROM searches WHERE method = ?1 AND min2 = ?2",
             params![method.as_str(), min2],
         )
+    }
+
+    /// The distinct first minima (`min1`) logged for `method`, ascending: for
+    /// [`SearchMethod::Training`], the minima that training found and the map lacked.
+    pub fn logged_minima(
+        &self,
+        method: SearchMethod,
+    ) -> Result<std::collections::BTreeSet<i64>, LandscapeError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT min1 FROM searches WHERE method = ?1 AND min1 IS NOT NULL",
+        )?;
+        let rows = stmt.query_map(params![method.as_str()], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Number of searches of any kind in the log.

@@ -22,12 +22,34 @@ impl Loss {
     }
 
     fn energy_in<D: Dims>(&mut self, dims: D, w: &[f64]) -> f64 {
+        self.data_term_in(dims, w) + self.regulariser(w)
+    }
+
+    /// The data term alone: the mean cross-entropy `-(1/N_data) sum_d ln p_c(x_d)`, without the
+    /// L2 term (what dropout and compression compare: the regulariser is not a property of
+    /// the function the network computes).
+    ///
+    /// ```
+    /// let mut loss = nnscape_model::Loss::xor(2, 1e-3).unwrap();
+    /// let w = vec![0.5; 12];
+    /// let l2 = 1e-3 * 12.0 * 0.25;
+    /// assert!((loss.data_loss(&w) + l2 - loss.energy(&w)).abs() < 1e-15);
+    /// ```
+    pub fn data_loss(&mut self, w: &[f64]) -> f64 {
+        self.check_len("w", w.len(), self.n_params());
+        match (self.net.n_in(), self.net.n_out()) {
+            (2, 2) => self.data_term_in(Fixed::<2, 2>, w),
+            _ => self.data_term_in(Dyn::of(&self.net), w),
+        }
+    }
+
+    fn data_term_in<D: Dims>(&mut self, dims: D, w: &[f64]) -> f64 {
         let mut total = 0.0;
         for d in 0..self.data.len() {
             let lse = forward(dims, &self.net, w, self.data.input(d), &mut self.s);
             total += lse - self.s.y[self.data.label(d)];
         }
-        total / self.data.len() as f64 + self.regulariser(w)
+        total / self.data.len() as f64
     }
 
     /// The loss and its gradient, written into `grad`.
@@ -36,13 +58,55 @@ impl Loss {
         self.check_len("grad", grad.len(), self.n_params());
         // Two inputs and two classes (XOR) get loops of compile-time length, which the compiler
         // unrolls: the run-time-sized loops spent most of their instructions on loop control.
+        let n = self.data.len();
         match (self.net.n_in(), self.net.n_out()) {
-            (2, 2) => self.energy_gradient_in(Fixed::<2, 2>, w, grad),
-            _ => self.energy_gradient_in(Dyn::of(&self.net), w, grad),
+            (2, 2) => self.energy_gradient_in(Fixed::<2, 2>, w, grad, 0..n, n),
+            _ => self.energy_gradient_in(Dyn::of(&self.net), w, grad, 0..n, n),
         }
     }
 
-    fn energy_gradient_in<D: Dims>(&mut self, dims: D, w: &[f64], grad: &mut [f64]) -> f64 {
+    /// The loss of a mini-batch and its gradient: the mean cross-entropy over the data points
+    /// `batch` (indices into the data set, repeats allowed) plus the whole L2 term, so that its
+    /// mean over a shuffled epoch of equal batches is the full loss. The data set's order is
+    /// untouched; no allocation.
+    ///
+    /// Panics when `batch` is empty or holds an index out of range (a programming error).
+    ///
+    /// ```
+    /// let mut loss = nnscape_model::Loss::xor(2, 1e-3).unwrap();
+    /// let w: Vec<f64> = (0..12).map(|i| 0.1 * i as f64 - 0.5).collect();
+    /// let (mut g, mut g01, mut g23) = (vec![0.0; 12], vec![0.0; 12], vec![0.0; 12]);
+    /// let e = loss.energy_gradient(&w, &mut g);
+    /// let e01 = loss.energy_gradient_batch(&w, &[0, 1], &mut g01);
+    /// let e23 = loss.energy_gradient_batch(&w, &[2, 3], &mut g23);
+    /// assert!((0.5 * (e01 + e23) - e).abs() < 1e-14);
+    /// assert!(g.iter().zip(g01.iter().zip(&g23)).all(|(a, (b, c))| (0.5 * (b + c) - a).abs() < 1e-14));
+    /// ```
+    pub fn energy_gradient_batch(&mut self, w: &[f64], batch: &[usize], grad: &mut [f64]) -> f64 {
+        self.check_len("w", w.len(), self.n_params());
+        self.check_len("grad", grad.len(), self.n_params());
+        let n = self.data.len();
+        assert!(
+            !batch.is_empty() && batch.iter().all(|&d| d < n),
+            "a batch must be non-empty with indices below the {n} data points, got {batch:?}"
+        );
+        let points = batch.iter().copied();
+        match (self.net.n_in(), self.net.n_out()) {
+            (2, 2) => self.energy_gradient_in(Fixed::<2, 2>, w, grad, points, batch.len()),
+            _ => self.energy_gradient_in(Dyn::of(&self.net), w, grad, points, batch.len()),
+        }
+    }
+
+    /// Energy and gradient over the data points `points` (`n` of them): the one loop behind
+    /// the full-batch and mini-batch gradients.
+    fn energy_gradient_in<D: Dims>(
+        &mut self,
+        dims: D,
+        w: &[f64],
+        grad: &mut [f64],
+        points: impl Iterator<Item = usize>,
+        n: usize,
+    ) -> f64 {
         let net = self.net;
         let (nin, nh, no) = (dims.n_in(), net.n_hidden(), dims.n_out());
         grad.fill(0.0);
@@ -52,7 +116,7 @@ impl Loss {
         let (g_wo, rest) = rest.split_at_mut(no * nh);
         let (g_bh, g_bo) = rest.split_at_mut(nh);
         let mut total = 0.0;
-        for d in 0..self.data.len() {
+        for d in points {
             let x = self.data.input(d);
             let c = self.data.label(d);
             let lse = forward(dims, &net, w, x, &mut self.s);
@@ -78,7 +142,7 @@ impl Loss {
                 }
             }
         }
-        let inv_n = 1.0 / self.data.len() as f64;
+        let inv_n = 1.0 / n as f64;
         let two_lambda = 2.0 * net.lambda();
         let bias_start = net.b_hidden_range().start;
         let bias_factor = if net.regularises_biases() {

@@ -1,35 +1,15 @@
 //! The training loop does not allocate once its workspace has the right size, whatever the
 //! optimiser and however many epochs it runs.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod counting_alloc;
+
+use std::sync::atomic::Ordering;
+
+use counting_alloc::{ACTIVE, ALLOCATIONS};
 
 use nnscape_model::Loss;
 use nnscape_optim::train::{Optimiser, TrainParams, Trainer};
 use rand::SeedableRng;
-
-struct Counting;
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-thread_local! {
-    // Only this thread's allocations count: the test harness allocates on others.
-    static ACTIVE: Cell<bool> = const { Cell::new(false) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if ACTIVE.with(|a| a.get()) {
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 #[test]
 fn training_does_not_allocate() {

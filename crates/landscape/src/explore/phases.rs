@@ -229,6 +229,24 @@ impl Explorer<'_> {
     }
 }
 
+/// The next (at most `batch_size`) minima, in id order, not yet searched by `method`.
+fn unsearched_minima(
+    ex: &Explorer<'_>,
+    method: SearchMethod,
+    batch_size: usize,
+) -> Result<Vec<MinimumRecord>, LandscapeError> {
+    let mut todo = Vec::new();
+    for m in ex.db.minima()? {
+        if ex.db.searches_done(method, Some(m.id), None)? == 0 {
+            todo.push(m);
+            if todo.len() == batch_size {
+                break;
+            }
+        }
+    }
+    Ok(todo)
+}
+
 /// Single-ended searches from every minimum not yet searched, in id order.
 pub(super) struct SingleEnded<'p>(pub(super) &'p ExploreParams);
 
@@ -239,16 +257,7 @@ impl BatchSearch for SingleEnded<'_> {
     const METHOD: SearchMethod = SearchMethod::SingleEnded;
 
     fn next_batch(&self, ex: &Explorer<'_>) -> Result<Vec<MinimumRecord>, LandscapeError> {
-        let mut todo = Vec::new();
-        for m in ex.db.minima()? {
-            if ex.db.searches_done(Self::METHOD, Some(m.id), None)? == 0 {
-                todo.push(m);
-                if todo.len() == self.0.batch_size {
-                    break;
-                }
-            }
-        }
-        Ok(todo)
+        unsearched_minima(ex, Self::METHOD, self.0.batch_size)
     }
 
     fn search(&self, system: &mut NetworkSystem, m: &MinimumRecord) -> SingleEndedResult {
@@ -292,16 +301,7 @@ impl BatchSearch for LocalRoots<'_> {
     const METHOD: SearchMethod = SearchMethod::LocalRootSearch;
 
     fn next_batch(&self, ex: &Explorer<'_>) -> Result<Vec<MinimumRecord>, LandscapeError> {
-        let mut todo = Vec::new();
-        for m in ex.db.minima()? {
-            if ex.db.searches_done(Self::METHOD, Some(m.id), None)? == 0 {
-                todo.push(m);
-                if todo.len() == self.0.batch_size {
-                    break;
-                }
-            }
-        }
-        Ok(todo)
+        unsearched_minima(ex, Self::METHOD, self.0.batch_size)
     }
 
     fn search(&self, system: &mut NetworkSystem, m: &MinimumRecord) -> Self::Output {

@@ -32,19 +32,7 @@ impl OutputFile {
                 "is a folder, not a file",
             )));
         }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| {
-                io(std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    "not a file name",
-                ))
-            })?;
+        let (dir, name) = folder_and_name(path).map_err(io)?;
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".partial")
@@ -99,4 +87,18 @@ impl OutputFile {
         }
         out.commit()
     }
+}
+
+/// The folder of `path` (`.` for a bare name) and its file name: where a temporary file that is
+/// renamed to `path` must be made (the same file system) and the name its prefix repeats.
+pub(crate) fn folder_and_name(path: &Path) -> Result<(&Path, String), std::io::Error> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    Ok((dir, name))
 }

@@ -206,19 +206,7 @@ fn create(
     identity: &LandscapeIdentity,
     tolerances: &Tolerances,
 ) -> Result<Option<File>, LandscapeError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| {
-            io_error(path)(std::io::Error::new(
-                ErrorKind::InvalidInput,
-                "not a file name",
-            ))
-        })?;
+    let (dir, name) = crate::output::folder_and_name(path).map_err(io_error(path))?;
     let prefix = format!(".{name}.");
     remove_abandoned(dir, &prefix);
     let temp = tempfile::Builder::new()

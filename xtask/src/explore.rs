@@ -45,7 +45,7 @@ pub struct LandscapeResult {
     pub db: PathBuf,
     /// The completeness certificate holds (its last evaluation passed every test).
     pub saturated: bool,
-    /// Why the exploration stopped (`saturated`, `certificate failed`, `time budget`, ...).
+    /// Why the exploration stopped (`saturated`, `certificate budget`, `time budget`, ...).
     pub stop: String,
     /// Whether every minimum is joined to the global minimum by known transition states.
     pub connected: bool,
@@ -182,28 +182,44 @@ fn explore_one(
 ) -> Result<LandscapeResult> {
     let loss = loss_of(k)?;
     let path = db_path(&opts.out, k);
-    let db =
-        LandscapeDb::open_or_create(&path, &LandscapeIdentity::of(&loss), Tolerances::default())
-            .with_context(|| format!("opening {}", path.display()))?;
+    let db = LandscapeDb::open_or_create(
+        &path,
+        &LandscapeIdentity::of(&loss),
+        Tolerances::at_lambda(loss.network().lambda()),
+    )
+    .with_context(|| format!("opening {}", path.display()))?;
     let was_saturated = db.latest_certificate()?.is_some_and(|c| c.certified());
     let params = ExploreParams {
         max_time: Some(Duration::from_secs_f64(budget_seconds)),
         ..base.clone()
     };
     if opts.embed_seeds && k.n_hidden > 1 && db.cycles()?.is_empty() {
-        let smaller = LandscapeKey {
-            n_hidden: k.n_hidden - 1,
-            lambda: k.lambda,
-        };
-        let small_path = db_path(&opts.out, &smaller);
-        if small_path.exists() {
+        // The map with one node fewer, embedded and split in two; every smaller map split into
+        // as many equal copies as make N_h nodes (`split_node_starts`).
+        let mut seeds = Vec::new();
+        let mut names = Vec::new();
+        for n_small in (1..k.n_hidden).rev() {
+            let smaller = LandscapeKey {
+                n_hidden: n_small,
+                lambda: k.lambda,
+            };
+            let small_path = db_path(&opts.out, &smaller);
+            if !small_path.exists() {
+                continue;
+            }
             let small = LandscapeDb::open_existing(&small_path)
                 .with_context(|| format!("opening {}", small_path.display()))?;
-            let mut seeds = embedded_stationary_points(&small)?;
-            seeds.extend(split_node_starts(&small)?);
-            bar.set_message(format!("seeding from {}", smaller.name()));
+            if n_small + 1 == k.n_hidden {
+                seeds.extend(embedded_stationary_points(&small)?);
+            }
+            seeds.extend(split_node_starts(&small, k.n_hidden)?);
+            names.push(smaller.name());
+        }
+        if !seeds.is_empty() {
+            let names = names.join(", ");
+            bar.set_message(format!("seeding from {names}"));
             add_stationary_points(&db, &loss, &seeds, &params)
-                .with_context(|| format!("seeding {} from {}", k.name(), smaller.name()))?;
+                .with_context(|| format!("seeding {} from {names}", k.name()))?;
         }
     }
     let report = explore(&db, &loss, &params, |p| {

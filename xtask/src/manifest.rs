@@ -12,7 +12,7 @@ use nnscape_analysis::compression::CompressionParams;
 use nnscape_analysis::dgraph::DgraphParams;
 use nnscape_analysis::sensitivity::SensitivityParams;
 use nnscape_analysis::training::LandingParams;
-use nnscape_landscape::{ExploreParams, LandscapeDb, Tolerances};
+use nnscape_landscape::{ExploreParams, LandscapeDb};
 use nnscape_model::Dataset;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -108,7 +108,7 @@ pub(crate) fn manifest_json(
         "settings": {
             "explore_params": to_json(base)?,
             "explore_params_note": "max_time is set per landscape (landscapes[].budget_seconds)",
-            "tolerances_default": to_json(&Tolerances::default())?,
+            "tolerances_note": "per landscape (landscapes[].tolerances), Tolerances::at_lambda: same-point distance min(1e-3, 0.1 sqrt(lambda)), eigenvalue cut-off 1e-4 lambda within [1e-12, 1e-7], energy 1e-7 relative",
             "dgraph_params": to_json(&analyses.dgraph)?,
             "sensitivity_params": to_json(&analyses.sensitivity)?,
             "training_plan": to_json(&analyses.training)?,

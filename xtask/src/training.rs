@@ -109,7 +109,7 @@ pub(crate) fn train_grid(
         let db = LandscapeDb::open_or_create(
             &path,
             &LandscapeIdentity::of(&loss),
-            Tolerances::default(),
+            Tolerances::at_lambda(loss.network().lambda()),
         )
         .with_context(|| format!("opening {}", path.display()))?;
         let mut landings = Vec::new();

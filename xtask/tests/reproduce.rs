@@ -255,8 +255,20 @@ fn check_outputs(out: &Path, grid: &Grid, plan: &TrainingPlan) {
         serde_json::json!("inf")
     );
     assert!(manifest["settings"]["sensitivity_params"]["sigmas"].is_array());
-    assert!(manifest["settings"]["tolerances_default"]["energy"].is_number());
-    assert!(manifest["landscapes"][0]["tolerances"]["distance"].is_number());
+    assert!(manifest["settings"]["tolerances_note"].is_string());
+    for l in manifest["landscapes"].as_array().unwrap() {
+        let lambda = l["lambda"].as_f64().unwrap();
+        let t = nnscape_landscape::Tolerances::at_lambda(lambda);
+        assert_eq!(
+            l["tolerances"]["distance"].as_f64(),
+            Some(t.distance),
+            "{l}"
+        );
+        assert_eq!(
+            l["tolerances"]["eigenvalue_cutoff"].as_f64(),
+            Some(t.eigenvalue_cutoff)
+        );
+    }
     assert!(manifest["timings"]["total_seconds"].is_number());
     assert_eq!(manifest["settings"]["training_plan"]["runs"], plan.runs);
     assert_eq!(

@@ -307,7 +307,9 @@ pub fn compress_landscape(
                     let mut small = Loss::new(c.network, dataset.clone())?;
                     let mut lbfgs = Lbfgs::new(params.quench.clone()).expect("validated");
                     let tolerances = lookup(c.network.n_hidden())
-                        .map_or(nnscape_optim::Tolerances::default(), |s| *s.tolerances());
+                        .map_or(nnscape_optim::Tolerances::at_lambda(net.lambda()), |s| {
+                            *s.tolerances()
+                        });
                     verified_minimum(
                         &mut small,
                         &c.params,

@@ -1,7 +1,8 @@
 //! `nnscape eval`: energy, gradient, Hessian spectrum and predictions at one parameter vector.
 
 use anyhow::Result;
-use nnscape_model::{hessian_index, rms, DEFAULT_EIGENVALUE_CUTOFF};
+use nnscape_model::{hessian_index, rms};
+use nnscape_optim::Tolerances;
 use serde::Serialize;
 
 use crate::common::{read_params, sorted_eigenvalues, NetworkArgs};
@@ -16,10 +17,11 @@ pub struct EvalArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Eigenvalues below -cutoff count towards the Hessian index (PATHSAMPLE EVCUT); in
-    /// [0, 1].
-    #[arg(long, default_value_t = DEFAULT_EIGENVALUE_CUTOFF, allow_negative_numbers = true, value_parser = cutoff)]
-    pub eigenvalue_cutoff: f64,
+    /// Eigenvalues below -cutoff count towards the Hessian index; in [0, 1]. Default: the
+    /// landscape's own, 1e-4 lambda clamped to [1e-12, 1e-7] (PATHSAMPLE EVCUT 1e-7 for
+    /// lambda >= 1e-3).
+    #[arg(long, allow_negative_numbers = true, value_parser = cutoff)]
+    pub eigenvalue_cutoff: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -61,7 +63,10 @@ pub fn evaluate(args: &EvalArgs) -> Result<EvalReport> {
         w.iter().fold(0.0_f64, |m, v| m.max(v.abs()))
     );
     let hessian_eigenvalues = sorted_eigenvalues(loss.hessian(&w))?;
-    let index = hessian_index(&hessian_eigenvalues, args.eigenvalue_cutoff);
+    let cutoff = args
+        .eigenvalue_cutoff
+        .unwrap_or_else(|| Tolerances::at_lambda(loss.network().lambda()).eigenvalue_cutoff);
+    let index = hessian_index(&hessian_eigenvalues, cutoff);
     let points = loss
         .predict(&w)
         .into_iter()

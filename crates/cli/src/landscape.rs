@@ -48,12 +48,13 @@ pub struct ExploreArgs {
     #[arg(long)]
     pub modes: Option<usize>,
     /// Before exploring, add the minima and transition states of this database of the same
-    /// landscape with one hidden node fewer, embedded (extra node all zero; they stay
-    /// stationary) and with each node split in two (polished to the stationary point where two
-    /// nodes compute the same function): those that are minima or transition states here seed
-    /// the map.
+    /// landscape with fewer hidden nodes, with each node split into equal copies (polished to
+    /// the stationary point where the copies compute the same function) and, from N_h - 1,
+    /// embedded (extra node all zero; they stay stationary): those that are minima or
+    /// transition states here seed the map. Repeat it for several smaller maps (the study uses
+    /// every smaller N_h).
     #[arg(long, value_name = "FILE")]
-    pub seed_from: Option<PathBuf>,
+    pub seed_from: Vec<PathBuf>,
 }
 
 impl ExploreArgs {
@@ -96,22 +97,34 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
     // Everything is checked before the database is opened for writing: the file itself
     // (read-only) and the landscape to seed from.
     store::check_existing(&args.db, &loss)?;
-    let seeds = match &args.seed_from {
-        Some(small_path) => {
-            let small = LandscapeDb::open_existing(small_path)?;
-            check_larger_landscape(small.identity(), &identity).with_context(|| {
-                format!(
-                    "--seed-from {}, --db {}",
-                    small_path.display(),
-                    args.db.display()
-                )
-            })?;
-            let mut seeds = embedded_stationary_points(&small)?;
-            seeds.extend(split_node_starts(&small)?);
-            Some(seeds)
+    let mut seeds = Vec::new();
+    for small_path in &args.seed_from {
+        let small = LandscapeDb::open_existing(small_path)?;
+        let n_small = small.identity().n_hidden;
+        let context = || {
+            format!(
+                "--seed-from {}, --db {}",
+                small_path.display(),
+                args.db.display()
+            )
+        };
+        anyhow::ensure!(
+            n_small < identity.n_hidden,
+            "{}: the seed map has N_h = {n_small}, not fewer hidden nodes than {}",
+            context(),
+            identity.n_hidden
+        );
+        // Same data, lambda and network shape but for N_h: compared as the N_h - 1 landscape.
+        let as_next = LandscapeIdentity {
+            n_hidden: identity.n_hidden - 1,
+            ..small.identity().clone()
+        };
+        check_larger_landscape(&as_next, &identity).with_context(context)?;
+        if n_small + 1 == identity.n_hidden {
+            seeds.extend(embedded_stationary_points(&small)?);
         }
-        None => None,
-    };
+        seeds.extend(split_node_starts(&small, identity.n_hidden)?);
+    }
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new_spinner()
     } else {
@@ -124,12 +137,17 @@ pub fn run_explore(args: &ExploreArgs) -> Result<()> {
     // Everything, database included, runs inside the pool so that worker count is the one asked for.
     let (report, db_identity) = pool.install(|| -> Result<_> {
         let db = store::open_writer(&args.db, &loss)?;
-        if let (Some(small_path), Some(seeds)) = (&args.seed_from, &seeds) {
+        if !args.seed_from.is_empty() {
             // All seeds or none: a failure leaves the database as it was.
-            let (m, t) = db.atomically(|| add_stationary_points(&db, &loss, seeds, &params))?;
+            let (m, t) = db.atomically(|| add_stationary_points(&db, &loss, &seeds, &params))?;
+            let from: Vec<String> = args
+                .seed_from
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
             println!(
                 "seeded from {}: {m} new minima, {t} new transition states",
-                small_path.display()
+                from.join(", ")
             );
         }
         let report = explore(&db, &loss, &params, |p| {
@@ -318,8 +336,10 @@ pub fn run_import(args: &ImportArgs) -> Result<()> {
     // Read and check everything (the files, every point, every connection, an existing
     // database read-only) before the database is opened for writing; then store it all in one
     // transaction.
-    let tolerances = store::check_existing(&args.db, &loss)?
-        .map_or_else(Tolerances::default, |db| *db.tolerances());
+    let tolerances = store::check_existing(&args.db, &loss)?.map_or_else(
+        || Tolerances::at_lambda(loss.network().lambda()),
+        |db| *db.tolerances(),
+    );
     let set = pathsample::read(&mut loss, &tolerances, &args.pathsample)?;
     let db = store::open_writer(&args.db, &loss)?;
     let (m, t) = pathsample::store(&db, &set)

@@ -43,6 +43,6 @@ pub fn open_writer(path: &Path, loss: &Loss) -> Result<LandscapeDb> {
     Ok(LandscapeDb::open_or_create(
         path,
         &LandscapeIdentity::of(loss),
-        Tolerances::default(),
+        Tolerances::at_lambda(loss.network().lambda()),
     )?)
 }

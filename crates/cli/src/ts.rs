@@ -176,7 +176,7 @@ fn report(
                 }),
         )
     })?;
-    let tolerances = Tolerances::default();
+    let tolerances = Tolerances::at_lambda(loss.network().lambda());
     let min_correct: Vec<usize> = db.minima.iter().map(|m| loss.n_correct(&m.x)).collect();
     write_output(minima_out, |w| {
         write_points_csv(

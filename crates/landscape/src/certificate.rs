@@ -33,6 +33,16 @@
 //! 4. **Connected** ([`CertificateTest::Connected`]): every minimum is joined to the global
 //!    minimum by stored transition states.
 //!
+//! # When it fails
+//!
+//! The exploration goes on: what the evaluation found is searched from, the root searches
+//! around every minimum are repeated with twice the starts, and the next evaluation doubles
+//! both trial counts ([`CertificateParams::trials`]), up to `max_evaluations`. The doubling is
+//! what lets a complete map pass: a stored point of probability `p` per trial is reached
+//! exactly once with probability about `n p e^(-n p)`, so a map holding points rarer than
+//! `1 / n` fails at `n` trials even when nothing is missing, and passes at `n` a few times
+//! `1 / p`. A missing point is found by the larger samples, stored, and searched from.
+//!
 //! # The distribution of starts
 //!
 //! Quench `i` starts uniform in `[-a, a]^n` with `a = start_scales[i mod len]`, by default
@@ -88,7 +98,8 @@ impl StartScale {
 /// and where it comes from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CertificateParams {
-    /// Random-start quenches per evaluation.
+    /// Random-start quenches of the first evaluation; each later one doubles them
+    /// ([`CertificateParams::trials`]).
     ///
     /// Default 3,000: the Good-Turing estimate then meets the target 1e-3 with up to three
     /// stored minima hit only once (with 2,000, N_h = 5 and lambda = 1e-5 gave 2 / 1,996,
@@ -104,7 +115,8 @@ pub struct CertificateParams {
     ///
     /// Default 1e-3 (issue 11's aim).
     pub max_p_unseen_minimum: f64,
-    /// Root-search trials per evaluation for the transition-state estimate.
+    /// Root-search trials of the first evaluation for the transition-state estimate; each later
+    /// one doubles them ([`CertificateParams::trials`]).
     ///
     /// Default 3,000, as many as the quenches: a trial costs 1-3 ms.
     pub ts_trials: usize,
@@ -120,11 +132,11 @@ pub struct CertificateParams {
     /// Evaluations per exploration; when this many have failed, the exploration stops
     /// ([`ExploreStopReason::CertificateBudget`](crate::ExploreStopReason::CertificateBudget)).
     ///
-    /// Default 8: an evaluation that finds points is followed by more exploration and another
-    /// evaluation; measured on XOR (N_h = 2, lambda = 1e-2) the transition-state searches
-    /// still add one or two saddles in the second and third evaluations and nothing in the
-    /// fourth. (An evaluation that fails but finds nothing ends the exploration at once:
-    /// [`ExploreStopReason::CertificateFailed`](crate::ExploreStopReason::CertificateFailed).)
+    /// Default 5: an evaluation that fails is followed by more exploration (the local root
+    /// searches repeated with twice the starts, [`ExploreParams::local_root_search`](crate::ExploreParams::local_root_search))
+    /// and another evaluation with twice the trials, so the fifth has 16 times the first's.
+    /// Measured on the study's grid: the landscapes the first evaluation fails (N_h = 5,
+    /// lambda <= 3e-5) hold saddles that 1 root search in 10^3-10^4 reaches.
     pub max_evaluations: usize,
     /// Trials per parallel batch (and per log entry). Fixed, not the thread count, so the
     /// certificate does not depend on the number of threads.
@@ -148,13 +160,37 @@ impl Default for CertificateParams {
             ts_trials: 3_000,
             max_p_unseen_ts: 2e-3,
             agreement_seeds: 2,
-            max_evaluations: 8,
+            max_evaluations: 5,
             batch_size: 100,
         }
     }
 }
 
 impl CertificateParams {
+    /// The (quenches, root-search trials) of evaluation `evaluation` (from 0): the first
+    /// evaluation's counts doubled for each earlier one.
+    ///
+    /// Why: Good-Turing's `P(unseen) = (points reached once + new) / trials` does not fall with
+    /// more exploration when the map is complete but holds points rarer than `1 / trials`: a
+    /// point of probability `p` is reached once with probability about `N p e^(-N p)`. Doubling
+    /// `N` lets the rare points of a complete map be reached more than once (the estimate then
+    /// falls), while a point the map lacks is found and stored, and the exploration goes on.
+    ///
+    /// ```
+    /// use nnscape_landscape::CertificateParams;
+    ///
+    /// let p = CertificateParams::default();
+    /// assert_eq!(p.trials(0), (3_000, 3_000));
+    /// assert_eq!(p.trials(2), (12_000, 12_000));
+    /// ```
+    pub fn trials(&self, evaluation: i64) -> (usize, usize) {
+        let doubling = 1usize << evaluation.clamp(0, 20);
+        (
+            self.quenches.saturating_mul(doubling),
+            self.ts_trials.saturating_mul(doubling),
+        )
+    }
+
     /// Checks every field; the error names the first bad one (within
     /// [`ExploreParams`](crate::ExploreParams) as `certificate.<field>`).
     pub fn validate(&self) -> Result<(), LandscapeError> {
@@ -456,7 +492,7 @@ impl Trials<'_> {
         let mut loss = self.system.potential.clone();
         let outcomes = self.run(
             TrialKind::Quench,
-            self.params.quenches,
+            self.params.trials(self.evaluation).0,
             |sys, i| {
                 let mut rng = trial_rng(seed, i);
                 let a = scales[i % scales.len()].half_width(lambda);
@@ -514,7 +550,7 @@ impl Trials<'_> {
         let mut unverified: Vec<(Vec<f64>, f64)> = Vec::new();
         let outcomes = self.run(
             TrialKind::TsSearch,
-            self.params.ts_trials,
+            self.params.trials(self.evaluation).1,
             |sys, i| -> Option<Root> {
                 // Even trials global, odd ones around a stored minimum drawn from stream i.
                 if i % 2 == 0 || minima.is_empty() {

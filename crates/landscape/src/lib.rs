@@ -37,8 +37,8 @@
 //!
 //! A larger landscape can start from a smaller one's map: [`embedded_stationary_points`] lifts
 //! the stationary points of N_h hidden nodes to N_h + 1 (they stay stationary),
-//! [`split_node_starts`] gives starts next to the points where two nodes of N_h + 1 compute the
-//! same function, and [`add_stationary_points`] polishes them and stores those that are minima
+//! [`split_node_starts`] gives starts next to the points where several nodes of a larger network
+//! compute the same function (a node of the smaller one split into equal copies), and [`add_stationary_points`] polishes them and stores those that are minima
 //! or transition states there.
 //!
 //! ```
@@ -90,7 +90,7 @@ pub use error::LandscapeError;
 pub use explore::{
     add_stationary_points, certify, embedded_stationary_points, explore, split_node_starts,
     summarise, ExploreParams, ExploreProgress, ExploreReport, ExploreStopReason, LandscapeSummary,
-    Phase, SEED_RMS_GRADIENT,
+    Phase,
 };
 pub use graph::{energy_order, global_minimum, UnionFind};
 pub use nnscape_optim::Tolerances;

@@ -251,7 +251,8 @@ fn smaller_landscape_seeds_the_larger_one() {
         "{new_minima} {new_ts}"
     );
     // The split nodes: starts next to the points where two nodes compute the same function.
-    let splits = nnscape_landscape::split_node_starts(&small).unwrap();
+    let splits =
+        nnscape_landscape::split_node_starts(&small, small.network().n_hidden() + 1).unwrap();
     assert_eq!(splits.len(), 2 * seeds.len());
     let (split_minima, split_ts) =
         add_stationary_points(&big, &big_loss, &splits, &ExploreParams::default()).unwrap();

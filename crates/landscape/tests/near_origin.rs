@@ -66,7 +66,7 @@ fn three_seeds_give_the_same_map() {
                 let loss = xor_loss(2, lambda);
                 let db = new_db(&dir, "h2.sqlite", &loss);
                 let mut seeds = embedded_stationary_points(&small).unwrap();
-                seeds.extend(split_node_starts(&small).unwrap());
+                seeds.extend(split_node_starts(&small, small.network().n_hidden() + 1).unwrap());
                 add_stationary_points(&db, &loss, &seeds, &params).unwrap();
                 let report = explore(&db, &loss, &params, |_| {}).unwrap();
                 let c = report.certificate.expect("a certificate was evaluated");

@@ -30,17 +30,7 @@ pub fn embed(net: &Network, w: &[f64], position: usize) -> Result<(Network, Vec<
 }
 
 /// Maps a parameter vector of `net` to the network with one more hidden node by splitting
-/// node `node` in two: a copy of it is appended last and both copies carry half its
-/// out-weights, so the outputs (and the data term) are unchanged.
-///
-/// Why: the two copies compute the same function, so the point lies in the fixed-point subspace
-/// of their swap, which gradient and Newton steps never leave. On that subspace the loss is a
-/// smaller network's with the split node's in-weights regularised twice, so the smaller
-/// network's stationary points reappear there, next to the split point: often saddles of the
-/// larger network whose only descent mode moves the two copies apart, and which random starts
-/// almost never reach (Fukumizu and Amari, Neural Networks 13, 317 (2000)). With `lambda > 0`
-/// the split point itself is not stationary (the halved out-weights pay half the regulariser),
-/// so it is a start for a Newton polish, not a stationary point.
+/// node `node` in two equal halves: [`split_node_into`] with two copies.
 ///
 /// ```
 /// use nnscape_model::{embedding::split_node, Network, NetworkSpec};
@@ -59,6 +49,46 @@ pub fn split_node(
     w: &[f64],
     node: usize,
 ) -> Result<(Network, Vec<f64>), ModelError> {
+    split_node_into(net, w, node, 2)
+}
+
+/// Maps a parameter vector of `net` to the network with `copies - 1` more hidden nodes by
+/// splitting node `node` into `copies` equal parts: the new copies are appended last and every
+/// copy carries `1 / copies` of its out-weights, so the outputs (and the data term) are
+/// unchanged.
+///
+/// Why: the copies compute the same function, so the point lies in the fixed-point subspace of
+/// their permutations, which gradient and Newton steps never leave. On that subspace the loss is
+/// a smaller network's with the split node's in-weights regularised `copies` times, so the
+/// smaller network's stationary points reappear there, next to the split point: often saddles
+/// of the larger network whose only descent modes move the copies apart, and minima whose
+/// splitting curvatures are a small fraction of lambda; random starts almost never reach them
+/// (Fukumizu and Amari, Neural Networks 13, 317 (2000)). With `lambda > 0` the split point itself
+/// is not stationary (the divided out-weights pay less regulariser), so it is a start for a
+/// Newton polish, not a stationary point. Equal parts matter for more than two copies: a node
+/// with three copies is not reached by halving one copy of a pair (the unequal out-weights break
+/// the permutation symmetry the polish relies on).
+///
+/// ```
+/// use nnscape_model::{embedding::split_node_into, Network, NetworkSpec};
+///
+/// let spec = NetworkSpec { n_in: 2, n_hidden: 1, n_out: 2, lambda: 1e-3 };
+/// let net = Network::new(spec).unwrap();
+/// let w = [1.0, 2.0, 3.0, -3.0, 3.0, 0.5, -0.5];
+/// let (big, split) = split_node_into(&net, &w, 0, 3).unwrap();
+/// assert_eq!(big.n_hidden(), 3);
+/// // w_h = [1, 2] three times, w_o = [1, 1, 1, -1, -1, -1], b_h = [3, 3, 3]
+/// assert_eq!(
+///     split,
+///     vec![1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 1.0, 1.0, -1.0, -1.0, -1.0, 3.0, 3.0, 3.0, 0.5, -0.5]
+/// );
+/// ```
+pub fn split_node_into(
+    net: &Network,
+    w: &[f64],
+    node: usize,
+    copies: usize,
+) -> Result<(Network, Vec<f64>), ModelError> {
     let nh = net.n_hidden();
     if node >= nh {
         return Err(ModelError::Node {
@@ -66,13 +96,27 @@ pub fn split_node(
             message: format!("no such node in a network with N_h = {nh}"),
         });
     }
-    let (big, mut out) = embed(net, w, nh)?;
-    for (dst, src) in node_indices(&big, nh).zip(node_indices(net, node)) {
-        out[dst] = w[src];
+    if copies < 2 {
+        return Err(ModelError::Node {
+            node,
+            message: format!("a node is split into at least 2 copies, not {copies}"),
+        });
     }
-    for i in 0..big.n_out() {
-        out[big.idx_w_out(i, node)] *= 0.5;
-        out[big.idx_w_out(i, nh)] *= 0.5;
+    let (mut big, mut out) = embed(net, w, nh)?;
+    for _ in 2..copies {
+        let n = big.n_hidden();
+        (big, out) = embed(&big, &out, n)?;
+    }
+    let share = 1.0 / copies as f64;
+    for copy in nh..nh + copies - 1 {
+        for (dst, src) in node_indices(&big, copy).zip(node_indices(net, node)) {
+            out[dst] = w[src];
+        }
+    }
+    for copy in std::iter::once(node).chain(nh..nh + copies - 1) {
+        for i in 0..big.n_out() {
+            out[big.idx_w_out(i, copy)] *= share;
+        }
     }
     Ok((big, out))
 }

@@ -96,3 +96,41 @@ fn removing_a_non_zero_node_is_an_error() {
     );
     assert!(embed(net, &w, 3).is_err());
 }
+
+/// Splitting a node into k equal copies keeps the outputs, so the data term is unchanged, and
+/// the regulariser changes as the split says: the in-weights and bias are paid k times, the
+/// out-weights 1/k times.
+#[test]
+fn split_into_copies_keeps_the_data_term() {
+    use nnscape_model::embedding::split_node_into;
+    let mut small = xor_loss(2, 1e-3);
+    let w: Vec<f64> = (0..small.n_params())
+        .map(|i| 0.3 * (i as f64 + 1.0).sin())
+        .collect();
+    let net = *small.network();
+    for copies in 2..=4 {
+        for node in 0..2 {
+            let (big, wb) = split_node_into(&net, &w, node, copies).unwrap();
+            assert_eq!(big.n_hidden(), 2 + copies - 1);
+            let mut large = xor_loss(big.n_hidden(), 1e-3);
+            let d_small = small.data_loss(&w);
+            let d_large = large.data_loss(&wb);
+            assert!(
+                (d_small - d_large).abs() < 1e-14,
+                "{copies} copies of node {node}"
+            );
+            let k = copies as f64;
+            let sq = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>();
+            // w = [w_h (2x2), w_o (2x2), b_h (2), b_o (2)]: node's in-weights, bias, out-weights.
+            let node_in = [w[2 * node], w[2 * node + 1], w[8 + node]];
+            let node_out = [w[4 + node], w[6 + node]];
+            let expected = sq(&w) + (k - 1.0) * sq(&node_in) + (1.0 / k - 1.0) * sq(&node_out);
+            assert!(
+                (sq(&wb) - expected).abs() < 1e-12,
+                "{copies} copies of node {node}"
+            );
+        }
+    }
+    assert!(split_node_into(&net, &w, 0, 1).is_err());
+    assert!(split_node_into(&net, &w, 2, 2).is_err());
+}

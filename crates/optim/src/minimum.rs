@@ -154,7 +154,9 @@ pub(crate) fn hessian_spectrum<O: HessianObjective + ?Sized>(
 ///    `-tolerances.eigenvalue_cutoff`: done. Otherwise push off along the lowest eigenvector v:
 ///    x +/- h v with h = `push`, doubled up to `max_push` until the lower side lies
 ///    `min_energy_drop` below the saddle; quench from the lower side and go back to 2. At most
-///    `max_escapes` push-offs.
+///    `max_escapes` push-offs. That quench's RMS-gradient tolerance is at most 1e-2 of the
+///    gradient the push leaves (`|eigenvalue| h / sqrt(n)`): on a soft saddle an absolute
+///    tolerance is met at once and the polish returns to the saddle.
 ///
 /// The check is made on the polished point because that is the point reported, and Newton
 /// converges to the nearest stationary point of any index.
@@ -223,7 +225,18 @@ pub fn verified_minimum<O: HessianObjective + ?Sized>(
             params.min_energy_drop,
         );
         nfev += pushed.evaluations;
-        quench = lbfgs.minimise(obj, &pushed.x);
+        // The push leaves a gradient of about |curvature| * push along the unstable mode. On a
+        // soft saddle (curvature ~1e-6 = 0.06 lambda at N_h = 5, lambda = 3e-5) that is below
+        // the quench's absolute tolerance (1e-6), so the quench stopped at once and the polish
+        // went back to the saddle, ten times over. The quench must reduce it a hundredfold.
+        let push = nnscape_model::vector::euclidean(&pushed.x, &polished.x);
+        let tol = lbfgs
+            .params()
+            .rms_gradient_tolerance
+            .min(1e-2 * eigenvalues[0].abs() * push / (n as f64).sqrt())
+            // Above round-off, where L-BFGS still converges.
+            .max(1e-12);
+        quench = lbfgs.minimise_with_tolerance(obj, &pushed.x, tol);
     }
 }
 

@@ -131,8 +131,8 @@ impl Alignment for NetworkAlignment {
 pub type NetworkSystem = System<Loss, NetworkAlignment>;
 
 impl System<Loss, NetworkAlignment> {
-    /// The landscape of `loss` with alignment over its network's symmetries and the default
-    /// [`Tolerances`](crate::Tolerances).
+    /// The landscape of `loss` with alignment over its network's symmetries and the tolerances
+    /// of its lambda ([`Tolerances::at_lambda`](crate::Tolerances::at_lambda)).
     ///
     /// ```
     /// use nnscape_model::{Dataset, Loss, Network};
@@ -143,7 +143,8 @@ impl System<Loss, NetworkAlignment> {
     /// ```
     pub fn network(loss: Loss) -> Self {
         let alignment = NetworkAlignment::new(*loss.network());
-        System::new(loss, alignment)
+        let tolerances = crate::Tolerances::at_lambda(loss.network().lambda());
+        System::new(loss, alignment).with_tolerances(tolerances)
     }
 
     /// The network of this landscape.
@@ -155,6 +156,7 @@ impl System<Loss, NetworkAlignment> {
     /// ([`NetworkAlignment::with_data_symmetries`]).
     pub fn network_with_data_symmetries(loss: Loss) -> Self {
         let alignment = NetworkAlignment::with_data_symmetries(*loss.network(), loss.dataset());
-        System::new(loss, alignment)
+        let tolerances = crate::Tolerances::at_lambda(loss.network().lambda());
+        System::new(loss, alignment).with_tolerances(tolerances)
     }
 }

@@ -32,6 +32,20 @@ pub struct NewtonParams {
     /// GMIN/OPTIM `CONVERGE`/`TIGHTCONV` 1e-9, so that polished points are unambiguous for
     /// PATHSAMPLE-style deduplication.
     pub rms_gradient_tolerance: f64,
+    /// ... and the Newton step (the distance to the stationary point, to first order) is at
+    /// most this long. Default 1e-8.
+    ///
+    /// Why both: a small gradient does not place a point when the Hessian is soft. The position
+    /// error is `|H^-1 g|`, about `|g| / kappa` for the softest curvature `kappa`, and the loss has
+    /// curvatures far below the regulariser's `2 lambda` (nodes that compute the same function
+    /// split at curvature ~5e-3 lambda: 4.7e-8 at lambda = 1e-5). There an RMS gradient of 1e-11
+    /// still leaves the point 1e-3 from the stationary point, as far as the same-point distance,
+    /// so one point was stored twice. 1e-8 is 1e-5 of the smallest same-point distance
+    /// ([`Tolerances::at_lambda`](crate::Tolerances::at_lambda)). When round-off keeps the step
+    /// from shrinking (it stops halving while the gradient is already below tolerance), the point
+    /// is as converged as the arithmetic allows and counts as converged. `f64::INFINITY` turns
+    /// the criterion off (a search that a tighter polish finishes).
+    pub step_tolerance: f64,
     /// Modes with `|eigenvalue| <= singular_mode_cutoff * max(1, max_i |eigenvalue_i|)` are
     /// left out of the step (numerically singular directions must not be divided by): absolute
     /// for Hessians of norm up to 1, relative to the largest eigenvalue beyond. Default 1e-12,
@@ -50,6 +64,7 @@ impl Default for NewtonParams {
         Self {
             max_iterations: 20,
             rms_gradient_tolerance: 1e-10,
+            step_tolerance: 1e-8,
             singular_mode_cutoff: 1e-12,
             max_step: 0.1,
         }
@@ -61,6 +76,14 @@ impl NewtonParams {
     pub fn validate(&self) -> Result<(), OptimError> {
         check_count("max_iterations", self.max_iterations)?;
         check_positive("rms_gradient_tolerance", self.rms_gradient_tolerance)?;
+        // Infinity is allowed: it turns the step criterion off.
+        if self.step_tolerance.is_nan() || self.step_tolerance <= 0.0 {
+            return Err(OptimError::InvalidParameter {
+                name: "step_tolerance".to_owned(),
+                value: self.step_tolerance,
+                reason: "must be > 0 (infinity turns the step criterion off)",
+            });
+        }
         check_non_negative("singular_mode_cutoff", self.singular_mode_cutoff)?;
         check_positive("max_step", self.max_step)?;
         Ok(())
@@ -75,7 +98,8 @@ impl NewtonParams {
 /// too. Modes below the cut-off (see [`NewtonParams::singular_mode_cutoff`]) are skipped and the
 /// step is capped at `max_step`. No energy check is made, since the energy rises towards a saddle.
 ///
-/// Terminations: `Converged` when RMS gradient <= tolerance; `MaxIterations`;
+/// Terminations: `Converged` when RMS gradient <= tolerance and the Newton step is at most
+/// `step_tolerance` (or stopped halving: the round-off floor); `MaxIterations`;
 /// `NonFiniteEnergy` when the energy, gradient or Hessian is non-finite; `LineSearchFailure`
 /// when the RMS gradient grew three steps in a row or the eigensolver did not converge. The
 /// returned point is the one with the smallest RMS gradient seen.
@@ -115,14 +139,19 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
     let mut rises = 0usize;
     let mut iterations = 0usize;
 
+    let mut last_step = f64::INFINITY;
     let termination = loop {
-        if current_rms <= params.rms_gradient_tolerance {
+        let gradient_converged = current_rms <= params.rms_gradient_tolerance;
+        if gradient_converged && params.step_tolerance == f64::INFINITY {
             break Termination::Converged;
         }
         if iterations >= params.max_iterations {
-            break Termination::MaxIterations;
+            break if gradient_converged {
+                Termination::Converged
+            } else {
+                Termination::MaxIterations
+            };
         }
-        iterations += 1;
 
         obj.hessian(&x, &mut hess);
         if hess.iter().any(|h| !h.is_finite()) {
@@ -149,6 +178,11 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
                 .for_each(|(s, vi)| *s += c * vi);
         }
         let norm = step.iter().map(|s| s * s).sum::<f64>().sqrt();
+        if gradient_converged && (norm <= params.step_tolerance || norm > 0.5 * last_step) {
+            break Termination::Converged;
+        }
+        last_step = norm;
+        iterations += 1;
         let factor = if norm > params.max_step {
             params.max_step / norm
         } else {

@@ -104,7 +104,52 @@ impl Default for Tolerances {
     }
 }
 
+/// Smallest eigenvalue cut-off [`Tolerances::at_lambda`] uses: above the round-off of an
+/// analytic Hessian's eigenvalues (machine epsilon times its norm, ~1e-14 for these networks).
+const EIGENVALUE_CUTOFF_FLOOR: f64 = 1e-12;
+
 impl Tolerances {
+    /// The tolerances of a network landscape with L2 coefficient `lambda`: the defaults where
+    /// they are far from the landscape's own scales, scaled with `lambda` where they are not.
+    ///
+    /// - **Eigenvalue cut-off** `1e-4 lambda`, at most PATHSAMPLE's 1e-7 and at least 1e-12.
+    ///   The regulariser gives every direction the curvature `2 lambda`, and the data term
+    ///   cancels part of it where hidden nodes duplicate one another: there the loss has real
+    ///   curvatures of a few 1e-3 lambda (four equal nodes at N_h = 5, lambda = 1e-5 split at
+    ///   4.7e-8 = 4.7e-3 lambda, and the saddle between the split and unsplit arrangements has
+    ///   the negative eigenvalue -4.7e-8). A fixed 1e-7 counted that transition state as a
+    ///   minimum. `1e-4 lambda` keeps a factor of about 50 below the softest curvature measured
+    ///   and stays far above round-off for every lambda the study uses.
+    /// - **Distance** `0.1 sqrt(lambda)`, at most 1e-3. Next to `W = 0` the stationary points
+    ///   sit at distances of order `sqrt(lambda)` ([`LocalScale::network_origin`](crate::LocalScale::network_origin)),
+    ///   so a fixed 1e-3 is a third of that scale at lambda = 1e-5. Polished points (Newton step
+    ///   below 1e-8, [`NewtonParams::step_tolerance`](crate::NewtonParams::step_tolerance)) sit
+    ///   far closer than either.
+    /// - **Energy** 1e-7 relative, as the default: it only preselects candidates for the
+    ///   distance test.
+    ///
+    /// `lambda = 0` (or a non-finite value) has no such scale and gives the defaults.
+    ///
+    /// ```
+    /// use nnscape_optim::Tolerances;
+    ///
+    /// let t = Tolerances::at_lambda(1e-5);
+    /// assert_eq!(t.eigenvalue_cutoff, 1e-9);
+    /// assert!((t.distance - 0.1 * 1e-5f64.sqrt()).abs() < 1e-15);
+    /// assert_eq!(Tolerances::at_lambda(1e-2), Tolerances::default());
+    /// ```
+    pub fn at_lambda(lambda: f64) -> Self {
+        let d = Self::default();
+        if !(lambda.is_finite() && lambda > 0.0) {
+            return d;
+        }
+        Self {
+            energy: d.energy,
+            distance: d.distance.min(0.1 * lambda.sqrt()),
+            eigenvalue_cutoff: (1e-4 * lambda).clamp(EIGENVALUE_CUTOFF_FLOOR, d.eigenvalue_cutoff),
+        }
+    }
+
     /// Checks every field (finite, `>= 0`); the error names the bad field.
     pub fn validate(&self) -> Result<(), OptimError> {
         check_non_negative("tolerances.energy", self.energy)?;

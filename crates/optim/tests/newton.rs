@@ -263,3 +263,43 @@ fn entry_points_return_errors_on_bad_settings_and_lengths() {
     let e = nnscape_optim::descend(&mut Rosenbrock { n: 2 }, &[0.0, 0.0], &d).unwrap_err();
     assert!(e.to_string().contains("max_iterations"), "{e}");
 }
+
+/// f = x^2 + kappa y^2 with kappa = 1e-8: at y = 1e-3 the gradient (2e-11) already meets the
+/// tolerance, yet the point is 1e-3 from the minimum. The step criterion takes it there.
+#[test]
+fn the_step_criterion_places_a_point_on_a_soft_mode() {
+    struct Soft;
+    const KAPPA: f64 = 1e-8;
+    impl nnscape_optim::Objective for Soft {
+        fn dim(&self) -> usize {
+            2
+        }
+        fn energy_gradient(&mut self, x: &[f64], g: &mut [f64]) -> f64 {
+            g[0] = 2.0 * x[0];
+            g[1] = 2.0 * KAPPA * x[1];
+            x[0] * x[0] + KAPPA * x[1] * x[1]
+        }
+    }
+    impl nnscape_optim::HessianObjective for Soft {
+        fn hessian(&mut self, _x: &[f64], h: &mut nalgebra::DMatrix<f64>) {
+            h.fill(0.0);
+            h[(0, 0)] = 2.0;
+            h[(1, 1)] = 2.0 * KAPPA;
+        }
+    }
+    let r = newton_polish(&mut Soft, &[0.0, 1e-3], &NewtonParams::default()).unwrap();
+    assert!(r.converged());
+    assert!(r.x[1].abs() < 1e-12, "{:?}", r.x);
+    let gradient_only = NewtonParams {
+        step_tolerance: f64::INFINITY,
+        ..NewtonParams::default()
+    };
+    let r = newton_polish(&mut Soft, &[0.0, 1e-3], &gradient_only).unwrap();
+    assert_eq!(r.x, vec![0.0, 1e-3]);
+    assert!(NewtonParams {
+        step_tolerance: 0.0,
+        ..NewtonParams::default()
+    }
+    .validate()
+    .is_err());
+}

@@ -188,3 +188,81 @@ fn verify_params_reject_bad_values() {
         assert!(e.contains(name), "{e}");
     }
 }
+
+/// A minimum of N_h = 4, lambda = 3e-5 (two equal hidden nodes), embedded in N_h = 5 with a zero
+/// node, is a saddle of curvature -1.9e-4 whose push-off leads past a soft saddle (curvature
+/// -1.8e-6 = 0.06 lambda). The push off that soft saddle leaves a gradient below the quench's
+/// absolute tolerance (1e-6): before the quench tolerance was tied to the push, every escape
+/// ended on the soft saddle again and verification failed after ten escapes.
+#[test]
+fn escapes_a_soft_saddle() {
+    use nnscape_model::embedding::embed;
+    const H4_MINIMUM: [f64; 22] = [
+        -3.194490082324914,
+        -2.5533790970014487,
+        1.2462219885498893,
+        2.2105160025234505,
+        -2.158065372669367,
+        1.9693826908215162,
+        1.2462219885498822,
+        2.210516002523447,
+        4.360891848267114,
+        2.347427904242794,
+        -2.7242984560820407,
+        2.3474279042427857,
+        -4.360891848265883,
+        -2.3474279042436748,
+        2.7242984560819075,
+        -2.3474279042436668,
+        1.358978531437174,
+        -2.479916588474564,
+        -1.4912055583441868,
+        -2.4799165884745547,
+        1.8855631803933233,
+        -1.8855631803937727,
+    ];
+    let lambda = 3e-5;
+    let small = xor_loss(4, lambda);
+    let mut loss = xor_loss(5, lambda);
+    let (_, x) = embed(small.network(), &H4_MINIMUM, 4).unwrap();
+    let eig = nalgebra::SymmetricEigen::new(loss.hessian(&x));
+    let (i, lowest) = eig
+        .eigenvalues
+        .iter()
+        .enumerate()
+        .fold(
+            (0, f64::INFINITY),
+            |a, (i, &l)| if l < a.1 { (i, l) } else { a },
+        );
+    assert!((-2e-4..-1.8e-4).contains(&lowest), "{lowest:e}");
+    let v = eig.eigenvectors.column(i);
+    let tol = Tolerances::at_lambda(lambda);
+    let lbfgs_params = LbfgsParams {
+        max_step: 0.02,
+        max_iterations: 20_000,
+        ..LbfgsParams::default()
+    };
+    for sign in [-1.0, 1.0] {
+        let start: Vec<f64> = x
+            .iter()
+            .zip(v.iter())
+            .map(|(a, b)| a + sign * 0.05 * b)
+            .collect();
+        let mut lbfgs = Lbfgs::new(lbfgs_params.clone()).unwrap();
+        let m = verified_minimum(
+            &mut loss,
+            &start,
+            &mut lbfgs,
+            &MinimumParams::default(),
+            &tol,
+        )
+        .unwrap();
+        assert!(
+            (m.energy - 0.0037202190505291).abs() < 1e-12,
+            "{}",
+            m.energy
+        );
+        assert!(m.escapes >= 1);
+        assert!(m.eigenvalues[0] > -tol.eigenvalue_cutoff);
+    }
+}

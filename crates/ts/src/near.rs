@@ -85,6 +85,8 @@ impl Default for NearSearchParams {
             newton: NewtonParams {
                 max_iterations: 100,
                 rms_gradient_tolerance: 1e-8,
+                // The unscaled polish that follows places the point.
+                step_tolerance: f64::INFINITY,
                 max_step: 0.5,
                 ..NewtonParams::default()
             },

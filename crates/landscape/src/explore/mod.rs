@@ -15,8 +15,10 @@
 //! evaluations) runs out. Whenever a cycle adds no minimum and no transition state, the
 //! completeness certificate ([`crate::certificate`]) is evaluated: independent random-start
 //! quenches and single-ended searches with Good-Turing estimates, two extra cycles with further
-//! seeds, connectivity. When it holds the map is saturated; when it does not, cycling goes on
-//! (what the certificate found is searched from in the next cycle).
+//! seeds, connectivity. When it holds the map is saturated; when it does not, cycling goes on:
+//! what the certificate found is searched from, the root searches around every minimum are
+//! repeated with twice the starts, and the next evaluation has twice the trials, until the
+//! certificate holds or `certificate.max_evaluations` have failed.
 //!
 //! Durability: every point is committed as soon as its search is merged, and a search is logged
 //! only after its results are stored, so a killed run loses at most the searches in flight and
@@ -52,9 +54,7 @@ pub use params::ExploreParams;
 pub use report::{
     summarise, ExploreProgress, ExploreReport, ExploreStopReason, LandscapeSummary, Phase,
 };
-pub use seed::{
-    add_stationary_points, embedded_stationary_points, split_node_starts, SEED_RMS_GRADIENT,
-};
+pub use seed::{add_stationary_points, embedded_stationary_points, split_node_starts};
 
 /// Explores the landscape of `loss` into `db` (which must hold that landscape) until it is
 /// certified complete (or, without a certificate, saturated) or a budget runs out. Resumes
@@ -113,12 +113,6 @@ pub fn explore(
             }
             Ok(c) if c.certified() => {
                 stop = ExploreStopReason::Saturated;
-                break;
-            }
-            Ok(c) if c.found_nothing() => {
-                // The quenches, searches and the other seeds found nothing: more cycles with
-                // these searches cannot change the verdict.
-                stop = ExploreStopReason::CertificateFailed;
                 break;
             }
             Ok(c) if c.evaluation + 1 >= cp.max_evaluations as i64 => {

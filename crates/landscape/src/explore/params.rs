@@ -49,10 +49,11 @@ pub struct ExploreParams {
     /// (`verify_at_region_scale` false); about 0.4 s at N_h = 2 and 3 s at N_h = 5 (release).
     pub root_search: NearSearchParams,
     /// The Newton root search around each minimum, run once per minimum after its
-    /// single-ended searches: starts at distances 0.5-4 from the minimum in every direction
-    /// ([`nnscape_ts::saddles_near`] at unit scale about the minimum, its seed derived from
-    /// `seed` and the minimum's id). It reaches the saddles next to a minimum that no search
-    /// along one of its eigenvectors climbs to.
+    /// single-ended searches, and again after each failed certificate evaluation with twice the
+    /// starts of the round before and a seed of its own: starts at distances 0.5-4 from the
+    /// minimum in every direction ([`nnscape_ts::saddles_near`] at unit scale about the minimum,
+    /// its seed derived from `seed`, the minimum's id and the round). It reaches the saddles
+    /// next to a minimum that no search along one of its eigenvectors climbs to.
     ///
     /// Default: [`NearSearchParams::default`] except 200 starts at radii uniform in `[0.5, 4]`
     /// (the saddles next to an XOR minimum lie 0.5-3 away), an escape radius of 1,000 and each

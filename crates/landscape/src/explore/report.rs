@@ -75,11 +75,6 @@ pub enum ExploreStopReason {
     /// ([`CertificateParams::max_evaluations`](crate::CertificateParams::max_evaluations));
     /// [`ExploreReport::certificate`] says which tests.
     CertificateBudget,
-    /// A certificate evaluation failed and found nothing new (no minimum, no transition state,
-    /// nothing from the other seeds): more cycles cannot change its verdict, so the map is
-    /// reported as not certified ([`ExploreReport::certificate`] says which tests failed,
-    /// typically connectivity).
-    CertificateFailed,
     /// `max_cycles` cycles ran without saturating.
     MaxCycles,
     /// `max_time` ran out.
@@ -101,7 +96,6 @@ impl std::fmt::Display for ExploreStopReason {
         f.write_str(match self {
             ExploreStopReason::Saturated => "saturated",
             ExploreStopReason::CertificateBudget => "certificate budget",
-            ExploreStopReason::CertificateFailed => "certificate failed",
             ExploreStopReason::MaxCycles => "cycle budget",
             ExploreStopReason::TimeBudget => "time budget",
             ExploreStopReason::SearchBudget => "search budget",

@@ -2,7 +2,7 @@
 //! hidden node fewer, lifted two ways (`nnscape_model::embedding`):
 //! - embedded with an extra all-zero node, a stationary point of N_h nodes is stationary for
 //!   N_h + 1 at the same energy;
-//! - with one node split in two equal halves ([`split_node`]) it lies in the subspace where
+//! - with one node split into equal copies ([`split_node_into`]) it lies in the subspace where
 //!   two nodes compute the same function; a Newton polish stays in that subspace and reaches the
 //!   stationary point of the larger network next to it. These merged-node points are minima and
 //!   saddles (with a soft mode that moves the two copies apart) that random starts, basin-hopping
@@ -13,10 +13,10 @@
 //! So the smaller map gives the larger exploration a head start, and the larger map contains
 //! everything the smaller one implies, whatever the seed.
 
-use nnscape_model::embedding::{embed, split_node};
+use nnscape_model::embedding::{embed, split_node_into};
 use nnscape_model::symmetric_eigen;
 use nnscape_model::Loss;
-use nnscape_optim::newton_polish;
+use nnscape_optim::{newton_polish, Lbfgs};
 use nnscape_ts::{push_off_and_minimise, TransitionState};
 
 use super::explorer::Explorer;
@@ -25,16 +25,13 @@ use crate::db::LandscapeDb;
 use crate::error::LandscapeError;
 use crate::point::StationaryPoint;
 
-/// A candidate offered to [`add_stationary_points`] counts when its Newton polish reaches this
-/// RMS gradient (a stored point has 1e-10; embedded stationary points start at round-off).
-pub const SEED_RMS_GRADIENT: f64 = 1e-8;
-
 /// Adds candidate stationary points to the database, typically the stationary points of a
 /// smaller network embedded in this one ([`embedded_stationary_points`]).
 ///
 /// Each candidate is Newton-polished (`params.single_ended.verify.hef.newton`, the polish of
-/// every stored point; a stationary candidate stays where it is) and re-evaluated: a point
-/// whose polish does not reach RMS gradient [`SEED_RMS_GRADIENT`] is skipped; index 0 is stored
+/// every stored point; a stationary candidate stays where it is), and also quenched with
+/// basin-hopping's L-BFGS and then polished; each result is re-evaluated: a point
+/// whose polish does not converge (gradient and Newton step) is skipped; index 0 is stored
 /// as a minimum; index 1, when not stored already, as a transition state together with the two
 /// minima its push-off reaches (verified with `params.single_ended.verify`, as in the
 /// single-ended searches); higher indices are skipped. Points are processed in order, so the
@@ -50,15 +47,26 @@ pub fn add_stationary_points(
     let mut ex = Explorer::new(db, loss, params);
     let before = (db.count_minima()?, db.count_transition_states()?);
     let newton = &params.single_ended.verify.hef.newton;
-    for x0 in points {
-        let Ok(polished) = newton_polish(&mut ex.system.potential, x0, newton) else {
-            continue;
+    let mut lbfgs = Lbfgs::new(params.basin_hopping.quench.clone())?;
+    // Each candidate is polished as it is, and quenched then polished: Newton reaches the
+    // stationary point next to the candidate, of any index; the quench reaches the minimum of
+    // the candidate's symmetric subspace (gradient steps keep copies equal), which can lie
+    // far from a split start: at N_h = 4, lambda = 1e-5 three copies of a node sit at
+    // in-weights 1.92 where the N_h = 2 node they split had 2.77.
+    let mut quench_loss = loss.clone();
+    let candidates: Vec<Vec<f64>> = points
+        .iter()
+        .flat_map(|x0| [x0.clone(), lbfgs.minimise(&mut quench_loss, x0).x])
+        .collect();
+    for x0 in &candidates {
+        // Converged means the Newton step is tiny too: a small gradient alone left copies of
+        // one point along its soft modes.
+        let polished = match newton_polish(&mut ex.system.potential, x0, newton) {
+            Ok(p) if p.converged() => p,
+            _ => continue,
         };
         let x = &polished.x;
         let p = StationaryPoint::evaluate(&mut ex.system.potential, x, db.tolerances())?;
-        if p.rms_gradient.is_nan() || p.rms_gradient > SEED_RMS_GRADIENT {
-            continue;
-        }
         match p.hessian_index {
             0 => {
                 db.insert_minimum_at(&mut ex.system.potential, x)?;
@@ -101,15 +109,41 @@ pub fn embedded_stationary_points(small: &LandscapeDb) -> Result<Vec<Vec<f64>>, 
 }
 
 /// The minima and transition states of a smaller network's database with each node split in
-/// turn ([`split_node`], the copy last): starts next to the merged-node stationary points of the
-/// network with one more hidden node (module documentation), for [`add_stationary_points`]'s
-/// Newton polish. Minima before transition states, each in id order, nodes in order.
-pub fn split_node_starts(small: &LandscapeDb) -> Result<Vec<Vec<f64>>, LandscapeError> {
+/// turn into equal copies ([`split_node_into`], the copies last), as many as make a network of
+/// `n_hidden` nodes: starts next to the merged-node stationary points of that network (module
+/// documentation), for [`add_stationary_points`]'s Newton polish. Minima before transition
+/// states, each in id order, nodes in order.
+///
+/// Seeding N_h from every smaller map (N_h - 1 gives pairs of copies, N_h - 2 triples, ...)
+/// reaches every pattern of merged nodes: a pair and a triple at N_h = 5 are the triple of the
+/// N_h = 4 map split again, and so on. Measured: at N_h = 4, lambda = 1e-5 a minimum with three
+/// equal nodes (splitting curvature 4.8e-7 = 0.05 lambda, barrier 7e-9) was found by one
+/// exploration seed in three; at N_h = 5 one with four equal nodes.
+///
+/// # Errors
+/// `n_hidden` is not larger than the small network's, or the database cannot be read.
+pub fn split_node_starts(
+    small: &LandscapeDb,
+    n_hidden: usize,
+) -> Result<Vec<Vec<f64>>, LandscapeError> {
     let net = *small.network();
+    let Some(copies) = (n_hidden + 1)
+        .checked_sub(net.n_hidden())
+        .filter(|&c| c >= 2)
+    else {
+        return Err(nnscape_model::ModelError::Node {
+            node: 0,
+            message: format!(
+                "split starts for N_h = {n_hidden} need a smaller network, not N_h = {}",
+                net.n_hidden()
+            ),
+        }
+        .into());
+    };
     let mut starts = Vec::new();
     for w in stored_points(small)? {
         for j in 0..net.n_hidden() {
-            starts.push(split_node(&net, &w, j)?.1);
+            starts.push(split_node_into(&net, &w, j, copies)?.1);
         }
     }
     Ok(starts)

@@ -21,6 +21,11 @@ const FALLBACK_RMS_TOLERANCE: f64 = 1e-9;
 /// rises in a row do not happen near a non-degenerate stationary point.
 const MAX_GRADIENT_RISES: usize = 3;
 
+/// A step at most this many `step_tolerance`s long that stops halving is the round-off floor
+/// (gradient noise ~1e-17 over a curvature of 1e-10 is 1e-7), and counts as converged: 1e-6 by
+/// default, 1/300 of the smallest same-point distance (3e-4 at lambda = 1e-5).
+const ROUND_OFF_STEPS: f64 = 100.0;
+
 /// Settings of [`newton_polish`]; each field's doc gives its default and its source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewtonParams {
@@ -43,7 +48,8 @@ pub struct NewtonParams {
     /// so one point was stored twice. 1e-8 is 1e-5 of the smallest same-point distance
     /// ([`Tolerances::at_lambda`](crate::Tolerances::at_lambda)). When round-off keeps the step
     /// from shrinking (it stops halving while the gradient is already below tolerance), the point
-    /// is as converged as the arithmetic allows and counts as converged. `f64::INFINITY` turns
+    /// is as converged as the arithmetic allows and counts as converged, provided that step is
+    /// at most 100 `step_tolerance` (a longer one is Newton converging slowly on a flat mode). `f64::INFINITY` turns
     /// the criterion off (a search that a tighter polish finishes).
     pub step_tolerance: f64,
     /// Modes with `|eigenvalue| <= singular_mode_cutoff * max(1, max_i |eigenvalue_i|)` are
@@ -140,13 +146,14 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
     let mut iterations = 0usize;
 
     let mut last_step = f64::INFINITY;
+    let round_off_step = ROUND_OFF_STEPS * params.step_tolerance;
     let termination = loop {
         let gradient_converged = current_rms <= params.rms_gradient_tolerance;
         if gradient_converged && params.step_tolerance == f64::INFINITY {
             break Termination::Converged;
         }
         if iterations >= params.max_iterations {
-            break if gradient_converged {
+            break if gradient_converged && last_step <= round_off_step {
                 Termination::Converged
             } else {
                 Termination::MaxIterations
@@ -178,7 +185,10 @@ pub fn newton_polish<O: HessianObjective + ?Sized>(
                 .for_each(|(s, vi)| *s += c * vi);
         }
         let norm = step.iter().map(|s| s * s).sum::<f64>().sqrt();
-        if gradient_converged && (norm <= params.step_tolerance || norm > 0.5 * last_step) {
+        // The round-off floor: a step that no longer halves, and is already short. A long step
+        // that shrinks slowly is Newton converging linearly on a flat mode, not round-off.
+        let at_floor = norm <= round_off_step && norm > 0.5 * last_step;
+        if gradient_converged && (norm <= params.step_tolerance || at_floor) {
             break Termination::Converged;
         }
         last_step = norm;

@@ -16,7 +16,7 @@
 use nnscape_model::embedding::{embed, split_node_into};
 use nnscape_model::symmetric_eigen;
 use nnscape_model::Loss;
-use nnscape_optim::{newton_polish, Lbfgs};
+use nnscape_optim::{newton_polish, Lbfgs, NewtonParams};
 use nnscape_ts::{push_off_and_minimise, TransitionState};
 
 use super::explorer::Explorer;
@@ -24,6 +24,10 @@ use super::params::ExploreParams;
 use crate::db::LandscapeDb;
 use crate::error::LandscapeError;
 use crate::point::StationaryPoint;
+
+/// Newton iterations allowed for a seed's polish: as many as the root searches'
+/// ([`nnscape_ts::NearSearchParams`], whose starts are as far from their roots).
+const SEED_NEWTON_ITERATIONS: usize = 100;
 
 /// Adds candidate stationary points to the database, typically the stationary points of a
 /// smaller network embedded in this one ([`embedded_stationary_points`]).
@@ -46,7 +50,12 @@ pub fn add_stationary_points(
     db.check_loss(loss)?;
     let mut ex = Explorer::new(db, loss, params);
     let before = (db.count_minima()?, db.count_transition_states()?);
-    let newton = &params.single_ended.verify.hef.newton;
+    // More iterations than the polish of a converged search: a quenched split start can lie
+    // far out along a soft mode (curvature 4e-3 lambda), where the first steps are capped.
+    let newton = &NewtonParams {
+        max_iterations: SEED_NEWTON_ITERATIONS,
+        ..params.single_ended.verify.hef.newton.clone()
+    };
     let mut lbfgs = Lbfgs::new(params.basin_hopping.quench.clone())?;
     // Each candidate is polished as it is, and quenched then polished: Newton reaches the
     // stationary point next to the candidate, of any index; the quench reaches the minimum of

@@ -389,13 +389,6 @@ impl Certificate {
         self.failed.is_empty()
     }
 
-    /// Whether the evaluation added nothing to the map (no new minimum or transition state from
-    /// the estimates or the other seeds): it failed, if it did, on its estimates' bounds or on
-    /// connectivity alone.
-    pub fn found_nothing(&self) -> bool {
-        self.new_minima == 0 && self.new_transition_states == 0 && self.seed_agreement()
-    }
-
     /// Whether the extra cycles added nothing.
     pub fn seed_agreement(&self) -> bool {
         self.agreement_added == (0, 0)

@@ -229,16 +229,19 @@ impl Explorer<'_> {
     }
 }
 
-/// The next (at most `batch_size`) minima, in id order, not yet searched by `method`.
+/// The next (at most `batch_size`) minima, in id order, searched by `method` fewer than `rounds`
+/// times, each with the number of searches already logged (its next round).
 fn unsearched_minima(
     ex: &Explorer<'_>,
     method: SearchMethod,
     batch_size: usize,
-) -> Result<Vec<MinimumRecord>, LandscapeError> {
+    rounds: usize,
+) -> Result<Vec<(MinimumRecord, usize)>, LandscapeError> {
     let mut todo = Vec::new();
     for m in ex.db.minima()? {
-        if ex.db.searches_done(method, Some(m.id), None)? == 0 {
-            todo.push(m);
+        let done = ex.db.searches_done(method, Some(m.id), None)?;
+        if done < rounds {
+            todo.push((m, done));
             if todo.len() == batch_size {
                 break;
             }
@@ -257,7 +260,8 @@ impl BatchSearch for SingleEnded<'_> {
     const METHOD: SearchMethod = SearchMethod::SingleEnded;
 
     fn next_batch(&self, ex: &Explorer<'_>) -> Result<Vec<MinimumRecord>, LandscapeError> {
-        unsearched_minima(ex, Self::METHOD, self.0.batch_size)
+        let todo = unsearched_minima(ex, Self::METHOD, self.0.batch_size, 1)?;
+        Ok(todo.into_iter().map(|(m, _)| m).collect())
     }
 
     fn search(&self, system: &mut NetworkSystem, m: &MinimumRecord) -> SingleEndedResult {
@@ -321,18 +325,7 @@ impl BatchSearch for LocalRoots<'_> {
     const METHOD: SearchMethod = SearchMethod::LocalRootSearch;
 
     fn next_batch(&self, ex: &Explorer<'_>) -> Result<Vec<Self::Item>, LandscapeError> {
-        let rounds = local_root_rounds(ex)?;
-        let mut todo = Vec::new();
-        for m in ex.db.minima()? {
-            let done = ex.db.searches_done(Self::METHOD, Some(m.id), None)?;
-            if done < rounds {
-                todo.push((m, done));
-                if todo.len() == self.0.batch_size {
-                    break;
-                }
-            }
-        }
-        Ok(todo)
+        unsearched_minima(ex, Self::METHOD, self.0.batch_size, local_root_rounds(ex)?)
     }
 
     fn search(&self, system: &mut NetworkSystem, (m, round): &Self::Item) -> Self::Output {

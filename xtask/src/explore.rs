@@ -194,7 +194,7 @@ fn explore_one(
         ..base.clone()
     };
     if opts.embed_seeds && k.n_hidden > 1 && db.cycles()?.is_empty() {
-        // The map with one node fewer, embedded and split in two; every smaller map split into
+        // The map with one node fewer, embedded; every smaller map split into
         // as many equal copies as make N_h nodes (`split_node_starts`).
         let mut seeds = Vec::new();
         let mut names = Vec::new();

@@ -40,8 +40,8 @@ enum Command {
         #[arg(long, value_name = "MIN")]
         budget_minutes: Option<f64>,
         /// Explore each landscape from scratch instead of seeding it with the stationary points
-        /// of the landscape with one hidden node fewer (embedded with a zero node, and with each
-        /// node split in two).
+        /// of the smaller landscapes (from N_h - 1 embedded with a zero node; from each smaller
+        /// one with each node split into equal copies).
         #[arg(long)]
         no_embed_seeds: bool,
     },

@@ -1,11 +1,11 @@
-//! Seeding a landscape with known stationary points, typically those of the landscape with one
-//! hidden node fewer, lifted two ways (`nnscape_model::embedding`):
+//! Seeding a landscape with known stationary points, typically those of the landscapes with fewer
+//! hidden nodes, lifted two ways (`nnscape_model::embedding`):
 //! - embedded with an extra all-zero node, a stationary point of N_h nodes is stationary for
 //!   N_h + 1 at the same energy;
 //! - with one node split into equal copies ([`split_node_into`]) it lies in the subspace where
-//!   two nodes compute the same function; a Newton polish stays in that subspace and reaches the
-//!   stationary point of the larger network next to it. These merged-node points are minima and
-//!   saddles (with a soft mode that moves the two copies apart) that random starts, basin-hopping
+//!   the copies compute the same function; Newton and gradient steps stay in that subspace and
+//!   reach the stationary points of the larger network there. These merged-node points are
+//!   minima and saddles (with soft modes that move the copies apart) that random starts, basin-hopping
 //!   and eigenvector-following rarely reach: measured at N_h = 3, lambda = 1e-4, the splits of
 //!   the N_h = 2 map gave five saddles at E = 0.3568-0.3619, curvature -1e-4, of which two
 //!   exploration seeds had found three and zero.
@@ -65,7 +65,12 @@ pub fn add_stationary_points(
     let mut quench_loss = loss.clone();
     let candidates: Vec<Vec<f64>> = points
         .iter()
-        .flat_map(|x0| [x0.clone(), lbfgs.minimise(&mut quench_loss, x0).x])
+        .flat_map(|x0| {
+            let quench = lbfgs.minimise(&mut quench_loss, x0);
+            // A stationary candidate (an embedded point) does not move: polish it once.
+            let moved = (quench.iterations > 0).then_some(quench.x);
+            std::iter::once(x0.clone()).chain(moved)
+        })
         .collect();
     for x0 in &candidates {
         // Converged means the Newton step is tiny too: a small gradient alone left copies of
